@@ -1,0 +1,57 @@
+/**
+ * rxjs-futures contenders, written against API.md only:
+ * - `rf-pmap-1`: `from(items).pipe(parallelMap(fn, { executor, chunksize: 1 }))`
+ * - `rf-pmap-auto`: the same with the default chunking (`'auto'`)
+ * - `rf-submit`: every item `executor.submit(fn, x)` at once, then all awaited
+ * Task functions are the shared ones of `../tasks.ts`, shipped by source. The library is
+ * imported lazily so that peer-only runs work before it is built.
+ */
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { TASKS, inc, busyFor, type TaskName } from '../tasks.js';
+import { sleep, now, withTimeout } from '../harness/stats.js';
+import type { Contender, PoolHandle } from '../harness/types.js';
+
+type Lib = typeof import('../../lib/index.js');
+let lib: Promise<Lib> | undefined;
+const load = (): Promise<Lib> => (lib ??= import('../../lib/index.js'));
+
+type Mode = 'pmap-1' | 'pmap-auto' | 'submit';
+
+async function open(mode: Mode, workers: number): Promise<PoolHandle> {
+  const { ThreadPoolExecutor, parallelMap } = await load();
+  const executor = new ThreadPoolExecutor({ maxWorkers: workers });
+  const chunksize = mode === 'pmap-1' ? 1 : ('auto' as const);
+  return {
+    map(task: TaskName, items: readonly number[]): Promise<number[]> {
+      const fn: (x: number) => number = TASKS[task];
+      if (mode === 'submit') return Promise.all(items.map((x) => executor.submit(fn, x)));
+      return lastValueFrom(from(items).pipe(parallelMap(fn, { executor, chunksize }), toArray()));
+    },
+    async cancelLatency(busyMs: number): Promise<number> {
+      const sub = from([busyMs, busyMs])
+        .pipe(parallelMap(busyFor, { executor, chunksize: 1 }))
+        .subscribe({ error: () => undefined });
+      const until = now() + 5000;
+      while (executor.stats().running < 2 && now() < until) await sleep(5);
+      await sleep(50);
+      const t0 = now();
+      sub.unsubscribe();
+      await withTimeout(Promise.resolve(executor.submit(inc, 1)), 30_000, 'trivial task after cancel');
+      return now() - t0;
+    },
+    close: () => executor.shutdown(),
+  };
+}
+
+const make = (mode: Mode, label: string): Contender => ({
+  id: `rf-${mode}`,
+  label,
+  family: 'rxjs-futures',
+  open: (workers) => open(mode, workers),
+});
+
+export const rxjsFutures: Contender[] = [
+  make('pmap-1', 'rxjs-futures parallelMap (chunksize 1)'),
+  make('pmap-auto', "rxjs-futures parallelMap (chunksize 'auto')"),
+  make('submit', 'rxjs-futures executor.submit'),
+];

@@ -1,0 +1,23 @@
+/** A description of the machine the benchmark ran on, for the report. */
+import os from 'node:os';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memGB: number;
+  node: string;
+  os: string;
+  date: string;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * A chunk: one or more items of the same task, sent to one worker in one message. It is
+ * the unit every executor schedules; a Future is a chunk of one item seen from outside,
+ * and the map engine uses chunks directly so that tiny tasks cost no Future each.
+ */
+import type { EncodedTask } from './task.js';
+
+export interface ChunkSink {
+  /**
+   * Called exactly once, when every item has an outcome. `errors[i] !== undefined` means
+   * item i failed with that error (a CancelledError when it was cancelled).
+   * `ms` is the time the worker spent on the chunk.
+   */
+  complete(values: unknown[], errors: unknown[] | null, ms: number): void;
+}
+
+export interface ChunkHandle {
+  /** Withdraws the chunk if no item has started: true means none of it will ever run. */
+  withdraw(): boolean;
+  /** True once a worker has started the chunk. */
+  started(): boolean;
+  /**
+   * Cancels what has not run. A running chunk is stopped by terminating (and replacing)
+   * its worker when `stopRunning`, else it finishes its current item and skips the rest.
+   * `complete` is still called.
+   */
+  cancel(stopRunning: boolean): void;
+}
+
+export interface ChunkOptions {
+  readonly timeoutMs?: number;
+}
+
+/** What the map engine needs from an executor. */
+export interface ChunkRunner {
+  runChunk(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
+  /** How many chunks can run at once (sizes the default window). */
+  readonly parallelism: number;
+}
+
+/** A handle for a chunk that never left the host (for instance all of it failed up front). */
+export const SETTLED_HANDLE: ChunkHandle = {
+  withdraw: () => false,
+  started: () => false,
+  cancel: () => {},
+};

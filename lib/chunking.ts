@@ -1,0 +1,38 @@
+/**
+ * How many items go into the next chunk. Fixed sizes are the user's; 'auto' starts at
+ * one item and grows chunks from measured run time until a chunk carries about
+ * TARGET_MS of work, so tiny tasks are batched and long ones still go one by one.
+ */
+
+/** Work per chunk that amortises one round trip (~20–60 µs here) to a few percent. */
+const TARGET_MS = 1;
+/** Growth per measurement: fast enough to reach big chunks in a few round trips. */
+const MAX_GROWTH = 4;
+const MAX_CHUNK = 8192;
+
+export interface ChunkSizer {
+  /** Items for the next chunk. */
+  next(): number;
+  /** A chunk of `items` took `ms` on a worker. */
+  record(items: number, ms: number): void;
+}
+
+export function fixedSizer(size: number): ChunkSizer {
+  return { next: () => size, record: () => {} };
+}
+
+export function autoSizer(): ChunkSizer {
+  let size = 1;
+  let perItemMs: number | undefined;
+  return {
+    next: () => size,
+    record(items, ms) {
+      if (items <= 0) return;
+      const sample = Math.max(ms, 0.0005) / items;
+      perItemMs = perItemMs === undefined ? sample : perItemMs * 0.7 + sample * 0.3;
+      const ideal = Math.floor(TARGET_MS / perItemMs);
+      // Shrink at once when items get slow; grow in steps so one fast sample cannot overshoot.
+      size = Math.max(1, Math.min(ideal, size * MAX_GROWTH, MAX_CHUNK));
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The Executor contract and what every executor shares: submit, map/starmap over the
+ * one map engine, shutdown bookkeeping, validation, and stats.
+ */
+import { Observable, Subject, type ObservableInput } from 'rxjs';
+import type { ChunkHandle, ChunkOptions, ChunkRunner, ChunkSink } from './chunk.js';
+import { BrokenExecutorError, CancelledError, ExecutorShutdownError } from './errors.js';
+import { Future } from './future.js';
+import { mapStream, type FutureStream } from './map-engine.js';
+import { checkMapOptions, checkObject, checkBoolean, type MapOptions } from './options.js';
+import { findUnsendable, runPartitioned } from './serialization-check.js';
+import { encodeTask, type EncodedTask, type Task } from './task.js';
+
+/** What `map`/`starmap`/`parallelMap` accept as input. */
+export type Source<T> = Iterable<T> | AsyncIterable<T> | ObservableInput<T>;
+
+/** Counts of tasks (items), not chunks or messages. */
+export interface ExecutorStats {
+  workers: number;
+  idleWorkers: number;
+  queued: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface ShutdownOptions {
+  /** Default true: resolve once running (and, without cancelFutures, queued) work is done and workers exited. */
+  wait?: boolean;
+  /** Default false: cancel every future that has not started. */
+  cancelFutures?: boolean;
+}
+
+/** Python's `concurrent.futures.Executor`, with RxJS streams for `map`. */
+export interface Executor {
+  submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<R>;
+  map<T, R>(fn: Task<[T], R>, items: Source<T>, options?: MapOptions): FutureStream<R>;
+  starmap<A extends unknown[], R>(fn: Task<A, R>, items: Source<A>, options?: MapOptions): FutureStream<R>;
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+  readonly stats$: Observable<ExecutorStats>;
+  stats(): ExecutorStats;
+}
+
+export type { FutureStream, MapOptions };
+
+/** Live counts an executor implementation reports; the base adds the totals. */
+export interface LiveStats {
+  workers: number;
+  idleWorkers: number;
+  queued: number;
+  running: number;
+}
+
+/** Shared machinery of ThreadPoolExecutor and InlineExecutor. */
+export abstract class ExecutorBase implements Executor, ChunkRunner {
+  abstract readonly parallelism: number;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #shutdown: Promise<void> | undefined;
+  #broken: BrokenExecutorError | undefined;
+  readonly #changes = new Subject<ExecutorStats>();
+
+  /** Emits the current stats on subscribe and after every change. */
+  readonly stats$: Observable<ExecutorStats> = new Observable<ExecutorStats>((subscriber) => {
+    subscriber.next(this.stats());
+    return this.#changes.subscribe(subscriber);
+  });
+
+  protected abstract runChunkNow(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
+  protected abstract liveStats(): LiveStats;
+  protected abstract stop(wait: boolean, cancelFutures: boolean): Promise<void>;
+  /** The executor-wide taskTimeout, if any. */
+  protected abstract readonly defaultTimeout: number | undefined;
+
+  /**
+   * Schedules `fn(...args)` and returns its Future at once (the task is queued now).
+   * @example
+   * const f = executor.submit((a: number, b: number) => a + b, 1, 2);
+   * console.log(await f); // 3
+   */
+  submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<R> {
+    const task = encodeTask(fn);
+    this.#assertOpen();
+    const future = new Future<R>();
+    const handle = this.runChunk(task, [args], { timeoutMs: this.defaultTimeout }, {
+      complete(values, errors) {
+        if (future.done()) return;
+        const error = errors?.[0];
+        if (error === undefined) future.setResult(values[0] as R);
+        else if (error instanceof CancelledError) future._abandon();
+        else future.setException(error);
+      },
+    });
+    if (!future.done()) future._setOwner(handle);
+    return future;
+  }
+
+  /**
+   * `fn` over every item, in parallel; ordered like the input unless `ordered: false`.
+   * Cold: nothing runs before subscription. Also an AsyncIterable.
+   * @example
+   * for await (const sq of executor.map((x: number) => x * x, [1, 2, 3])) console.log(sq);
+   */
+  map<T, R>(fn: Task<[T], R>, items: Source<T>, options?: MapOptions): FutureStream<R> {
+    const opts = checkMapOptions('map', options);
+    return mapStream<T, R>(this, encodeTask(fn), items, false, opts);
+  }
+
+  /**
+   * Like `map`, but each item is an argument list: Python's `starmap`.
+   * @example
+   * executor.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]]); // 3, 7
+   */
+  starmap<A extends unknown[], R>(fn: Task<A, R>, items: Source<A>, options?: MapOptions): FutureStream<R> {
+    const opts = checkMapOptions('starmap', options);
+    return mapStream<A, R>(this, encodeTask(fn), items, true, opts);
+  }
+
+  /** @internal Runs a chunk; counts its outcomes. Used by submit and the map engine. */
+  runChunk(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
+    this.#assertOpen();
+    const counting: ChunkSink = {
+      complete: (values, errors, ms) => {
+        this.#count(args.length, errors);
+        sink.complete(values, errors, ms);
+      },
+    };
+    const unsendable = findUnsendable(args, false);
+    const handle = unsendable
+      ? runPartitioned(args, unsendable, counting, (good, s) => this.runChunkNow(task, good, options, s))
+      : this.runChunkNow(task, args, options, counting);
+    this.changed();
+    return handle;
+  }
+
+  /** @internal Why no more work is accepted, if so. */
+  closedError(): Error | undefined {
+    return this.#broken ?? (this.#shutdown ? new ExecutorShutdownError() : undefined);
+  }
+
+  /**
+   * Stops accepting work. `wait` (default true) resolves once running work is done and
+   * workers have exited; `cancelFutures` cancels everything not yet started. Idempotent.
+   * @example
+   * await executor.shutdown({ cancelFutures: true });
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    const o = checkObject('shutdown', options);
+    checkBoolean('shutdown', 'wait', o.wait);
+    checkBoolean('shutdown', 'cancelFutures', o.cancelFutures);
+    const wait = o.wait !== false;
+    const first = !this.#shutdown;
+    this.#shutdown ??= this.stop(wait, o.cancelFutures === true);
+    if (!first && o.cancelFutures === true) void this.stop(wait, true);
+    return wait ? this.#shutdown : Promise.resolve();
+  }
+
+  /** `await using executor = new ThreadPoolExecutor()` shuts it down, waiting. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  /**
+   * Current counts. `completed`, `failed`, `cancelled` are totals of tasks (items).
+   * @example
+   * const { queued, running, completed } = executor.stats();
+   */
+  stats(): ExecutorStats {
+    return { ...this.liveStats(), completed: this.#completed, failed: this.#failed, cancelled: this.#cancelled };
+  }
+
+  /** Emits on stats$ when someone listens. */
+  protected changed(): void {
+    if (this.#changes.observed) this.#changes.next(this.stats());
+  }
+
+  /** Marks the executor broken: submit throws the error from now on. */
+  protected markBroken(error: BrokenExecutorError): void {
+    this.#broken ??= error;
+  }
+
+  #assertOpen(): void {
+    if (this.#broken) throw this.#broken;
+    if (this.#shutdown) throw new ExecutorShutdownError();
+  }
+
+  #count(n: number, errors: unknown[] | null): void {
+    if (!errors) {
+      this.#completed += n;
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const e = errors[i];
+      if (e === undefined) this.#completed++;
+      else if (e instanceof CancelledError) this.#cancelled++;
+      else this.#failed++;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import type { ChunkHandle, ChunkOptions, ChunkSink } from './chunk.js';
+import { CancelledError, TaskSerializationError, TaskTimeoutError } from './errors.js';
+import { ExecutorBase, type LiveStats } from './executor.js';
+import type { EncodedTask } from './task.js';
+
+type Fn = (...args: unknown[]) => unknown;
+
+interface InlineChunk extends ChunkHandle {
+  state: 'queued' | 'running' | 'settled';
+  stop: boolean;
+}
+
+/**
+ * The Executor contract on the calling thread: one task at a time, each started on a
+ * later macrotask. For tests, debugging (breakpoints work; closures are allowed), and
+ * hosts without worker threads. Arguments and results are still structured-cloned, so
+ * what works here works on a ThreadPoolExecutor.
+ * @example
+ * const ex = new InlineExecutor();
+ * console.log(await ex.submit((x: number) => x * 2, 21)); // 42
+ */
+export class InlineExecutor extends ExecutorBase {
+  readonly parallelism = 1;
+  protected readonly defaultTimeout = undefined;
+  readonly #queue: { chunk: InlineChunk; run: () => Promise<void> }[] = [];
+  #queuedItems = 0;
+  #running = false;
+  #idle: (() => void)[] = [];
+  readonly #modules = new Map<string, Promise<Fn>>();
+
+  protected runChunkNow(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
+    const values: unknown[] = new Array(args.length);
+    const errors: unknown[] = new Array(args.length);
+    let failed = false;
+    const settle = (ms: number) => {
+      chunk.state = 'settled';
+      this.changed();
+      sink.complete(values, failed ? errors : null, ms);
+    };
+    const chunk: InlineChunk = {
+      state: 'queued',
+      stop: false,
+      withdraw: () => {
+        if (chunk.state !== 'queued') return false;
+        this.#queuedItems -= args.length;
+        errors.fill(new CancelledError());
+        failed = true;
+        settle(0);
+        return true;
+      },
+      started: () => chunk.state === 'running',
+      cancel: () => {
+        if (chunk.withdraw() || chunk.state !== 'running') return;
+        chunk.stop = true; // a running item on this thread cannot be interrupted; the rest are skipped
+      },
+    };
+    this.#queuedItems += args.length;
+    this.#queue.push({ chunk, run: async () => {
+      if (chunk.state !== 'queued') return;
+      chunk.state = 'running';
+      this.#queuedItems -= args.length;
+      const t0 = performance.now();
+      for (let i = 0; i < args.length; i++) {
+        if (chunk.stop) {
+          errors[i] = new CancelledError();
+          failed = true;
+          continue;
+        }
+        try {
+          values[i] = await this.#runItem(task, args[i]!, options.timeoutMs);
+        } catch (err) {
+          errors[i] = err;
+          failed = true;
+        }
+      }
+      settle(performance.now() - t0);
+    } });
+    this.#kick();
+    return chunk;
+  }
+
+  async #runItem(task: EncodedTask, args: unknown[], timeoutMs: number | undefined): Promise<unknown> {
+    const fn = task.local ?? (await this.#load(task));
+    let copy: unknown[];
+    try {
+      copy = structuredClone(args);
+    } catch (err) {
+      throw new TaskSerializationError(`an argument cannot be cloned: ${(err as Error).message}`);
+    }
+    let result = fn(...copy);
+    if (timeoutMs !== undefined && result instanceof Promise) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new TaskTimeoutError(timeoutMs)), timeoutMs);
+      });
+      result = await Promise.race([result, limit]).finally(() => clearTimeout(timer));
+    }
+    result = await result;
+    try {
+      return structuredClone(result);
+    } catch (err) {
+      throw new TaskSerializationError(`result cannot be cloned: ${(err as Error).message}; return plain data`);
+    }
+  }
+
+  #load(task: EncodedTask): Promise<Fn> {
+    const def = task.def;
+    if (def.kind !== 'module') throw new TypeError('inline task without a function');
+    const key = `${def.url}#${def.exportName}`;
+    let p = this.#modules.get(key);
+    if (!p) {
+      p = import(def.url).then((ns: Record<string, unknown>) => {
+        const fn = ns[def.exportName];
+        if (typeof fn !== 'function') throw new TypeError(`task module ${def.url} has no function export named '${def.exportName}'`);
+        return fn as Fn;
+      });
+      this.#modules.set(key, p);
+    }
+    return p;
+  }
+
+  #kick(): void {
+    if (this.#running) return;
+    this.#running = true;
+    setImmediate(async () => {
+      const job = this.#queue.shift();
+      if (job) await job.run();
+      this.#running = false;
+      if (this.#queue.length > 0) this.#kick();
+      else for (const w of this.#idle.splice(0)) w();
+    });
+  }
+
+  protected liveStats(): LiveStats {
+    return { workers: 1, idleWorkers: this.#running ? 0 : 1, queued: this.#queuedItems, running: this.#running ? 1 : 0 };
+  }
+
+  protected async stop(_wait: boolean, cancelFutures: boolean): Promise<void> {
+    if (cancelFutures) for (const { chunk } of this.#queue) chunk.withdraw();
+    if (this.#queue.length > 0 || this.#running) await new Promise<void>((r) => this.#idle.push(r));
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The one windowed map shared by executor.map, starmap and parallelMap (as RxJS keeps
+ * mergeInternals once). Items become chunks, at most `window` chunks are outstanding
+ * (counting finished-but-not-emitted ones), output is reordered to input order when
+ * `ordered`, and however the subscription ends, its unfinished chunks are cancelled.
+ */
+import { Observable, type Subscriber } from 'rxjs';
+import type { ChunkHandle, ChunkRunner } from './chunk.js';
+import { autoSizer, fixedSizer, type ChunkSizer } from './chunking.js';
+import { CancelledError } from './errors.js';
+import { feedFrom, type ItemFeed } from './map-source.js';
+import type { MapOptions } from './options.js';
+import type { EncodedTask } from './task.js';
+import type { Source } from './executor.js';
+import { toFutureStream, type FutureStream } from './future-stream.js';
+
+export type { FutureStream };
+
+/** What the engine needs: run chunks, and say why it no longer accepts them. */
+export interface MapRunner extends ChunkRunner {
+  closedError(): Error | undefined;
+}
+
+interface Entry {
+  readonly first: number; // position of its first item in the source
+  readonly count: number;
+  handle: ChunkHandle | undefined;
+  values?: unknown[];
+  errors?: unknown[] | null;
+}
+
+/** Lets a consumer (for-await) hold the engine back while it has a backlog. */
+export interface Gate {
+  blocked(): boolean;
+}
+
+/**
+ * A cold stream of `fn` over `source`, run on `runner`.
+ * @internal Reached through Executor.map/starmap and parallelMap.
+ */
+export function mapStream<T, R>(
+  runner: MapRunner,
+  task: EncodedTask,
+  source: Source<T>,
+  spread: boolean,
+  options: MapOptions,
+): FutureStream<R> {
+  return toFutureStream<R>(
+    (subscriber, gate) => new MapRun<T, R>(runner, task, source, spread, options, subscriber, gate),
+    options.window ?? 2 * runner.parallelism,
+  );
+}
+
+class MapRun<T, R> {
+  readonly #window: number;
+  readonly #ordered: boolean;
+  readonly #mode: NonNullable<MapOptions['errors']>;
+  readonly #sizer: ChunkSizer;
+  readonly #outstanding: Entry[] = [];
+  #feed: ItemFeed<T> | undefined;
+  #position = 0;
+  #closed = false;
+  #busy = false; // inside pump: re-entrant calls only mark #again
+  #again = false;
+  #firstError: { at: number; error: unknown } | undefined;
+
+  constructor(
+    private readonly runner: MapRunner,
+    private readonly task: EncodedTask,
+    source: Source<T>,
+    private readonly spread: boolean,
+    private readonly options: MapOptions,
+    private readonly subscriber: Subscriber<R>,
+    private readonly gate: Gate | undefined,
+  ) {
+    this.#window = options.window ?? 2 * runner.parallelism;
+    this.#ordered = options.ordered !== false;
+    this.#mode = options.errors ?? 'ordered';
+    // A timed task is stopped by terminating its worker: one item per chunk keeps that to one task.
+    const size = options.taskTimeout !== undefined ? 1 : options.chunksize;
+    this.#sizer = size === undefined || size === 'auto' ? autoSizer() : fixedSizer(size);
+    try {
+      this.#feed = feedFrom(source, { ready: () => this.pump(), error: (e) => this.#sourceFailed(e) });
+    } catch (err) {
+      this.#fail(err);
+      return;
+    }
+    this.pump();
+  }
+
+  readonly teardown = (): void => this.#close();
+
+  /** Submits chunks while the window has room, emits what is ready, ends when all is done. */
+  pump(): void {
+    if (this.#busy || this.#closed || !this.#feed) {
+      this.#again = true;
+      return;
+    }
+    this.#busy = true;
+    do {
+      this.#again = false;
+      this.#emitReady();
+      if (!this.#closed) this.#submitWhileRoom();
+    } while (this.#again && !this.#closed);
+    this.#busy = false;
+    if (!this.#closed && this.#outstanding.length === 0 && this.#feed.exhausted()) this.#finish();
+  }
+
+  #submitWhileRoom(): void {
+    const feed = this.#feed!;
+    const size = this.#sizer.next();
+    while (this.#outstanding.length < this.#window && !this.gate?.blocked()) {
+      const items = feed.take(size);
+      if (this.#closed || items.length === 0) break;
+      this.#submit(items);
+    }
+    if (!this.#closed) feed.want((this.#window - this.#outstanding.length) * size);
+  }
+
+  #submit(items: T[]): void {
+    const entry: Entry = { first: this.#position, count: items.length, handle: undefined };
+    this.#position += items.length;
+    this.#outstanding.push(entry);
+    const args = this.spread ? (items as unknown as unknown[][]) : items.map((x) => [x]);
+    try {
+      entry.handle = this.runner.runChunk(this.task, args, { timeoutMs: this.options.taskTimeout }, {
+        complete: (values, errors, ms) => {
+          entry.values = values;
+          entry.errors = errors;
+          this.#sizer.record(items.length, ms);
+          if (this.#mode === 'immediate' && errors?.some((e) => e !== undefined)) {
+            this.#outstanding.splice(this.#outstanding.indexOf(entry), 1);
+            return this.#emitEntry(entry);
+          }
+          this.pump();
+        },
+      });
+    } catch (err) {
+      this.#fail(err); // shut down or broken
+    }
+  }
+
+  #emitReady(): void {
+    const list = this.#outstanding;
+    let i = 0;
+    while (i < list.length && !this.#closed) {
+      const entry = list[i]!;
+      if (!entry.values) {
+        if (this.#ordered) return;
+        i++;
+        continue;
+      }
+      list.splice(i, 1);
+      this.#emitEntry(entry);
+    }
+  }
+
+  #emitEntry(entry: Entry): void {
+    const { values, errors } = entry;
+    for (let k = 0; k < entry.count && !this.#closed; k++) {
+      const error = errors?.[k];
+      if (error === undefined) {
+        this.subscriber.next(values![k] as R);
+        continue;
+      }
+      const cause = error instanceof CancelledError ? (this.runner.closedError() ?? error) : error;
+      if (this.#mode !== 'end') return this.#fail(cause);
+      if (!this.#firstError || entry.first + k < this.#firstError.at) {
+        this.#firstError = { at: entry.first + k, error: cause };
+      }
+    }
+  }
+
+  #sourceFailed(err: unknown): void {
+    if (this.#mode === 'end' && !this.#closed) {
+      // Drain what was submitted; the error comes last unless a task failed earlier.
+      this.#firstError ??= { at: Infinity, error: err };
+      this.pump();
+    } else {
+      this.#fail(err);
+    }
+  }
+
+  #finish(): void {
+    const first = this.#firstError;
+    this.#close();
+    if (first) this.subscriber.error(first.error);
+    else this.subscriber.complete();
+  }
+
+  #fail(err: unknown): void {
+    if (this.#closed) return;
+    this.#close();
+    this.subscriber.error(err);
+  }
+
+  /** Ends the run: the source is released and every unfinished chunk is cancelled. */
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#feed?.close();
+    const stop = this.options.cancelRunning !== false;
+    for (const entry of this.#outstanding) if (!entry.values) entry.handle?.cancel(stop);
+    this.#outstanding.length = 0;
+  }
+}

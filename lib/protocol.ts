@@ -1,0 +1,108 @@
+/**
+ * What the host and a worker agree on: the only file both sides import.
+ *
+ * Transport: threads.js spawns the worker and carries one `connect` call; after that
+ * both sides talk over a dedicated MessageChannel (one listener each, no per-task
+ * listeners) and a small SharedArrayBuffer through which a chunk that was sent ahead
+ * is claimed by the worker or withdrawn by the host without a message, race-free.
+ */
+
+/** How a task is named on the wire. Sent once per worker, then referred to by `id`. */
+export type TaskDef =
+  | { readonly kind: 'fn'; readonly source: string; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string; readonly exportName: string };
+
+/** The API the worker exposes through threads.js. */
+export interface WorkerApi {
+  /** Hands over the port and the shared state; runs the initializer. Rejects if it fails. */
+  connect(port: unknown, shared: SharedArrayBuffer, init: InitSpec | null): Promise<void>;
+}
+
+export interface InitSpec {
+  readonly def: TaskDef;
+  readonly args: readonly unknown[];
+}
+
+/** Host → worker: run one chunk (one or more items of the same task). */
+export interface RunMessage {
+  readonly id: number;
+  /** Index into the ring of chunk states (shared memory). */
+  readonly ring: number;
+  readonly task: number;
+  /** Present the first time this worker meets `task`. */
+  readonly def?: TaskDef;
+  /** Argument lists, one per item. */
+  readonly args: readonly (readonly unknown[])[];
+  /** Items announce their start (a `StartMessage`) so the host can time them. */
+  readonly timed: boolean;
+}
+
+/** Worker → host. */
+export type WorkerMessage = DoneMessage | StartMessage | CrashMessage;
+
+export interface DoneMessage {
+  readonly k: 'done';
+  readonly id: number;
+  /** Results by item; `undefined` where the item failed or was skipped. */
+  readonly values: unknown[];
+  /** `null` when every item succeeded. */
+  readonly errors: (WireError | undefined)[] | null;
+  /** Wall time the worker spent on the chunk, ms (drives adaptive chunking). */
+  readonly ms: number;
+}
+
+export interface StartMessage {
+  readonly k: 'start';
+  readonly id: number;
+  readonly item: number;
+}
+
+/** Sent just before the worker exits on an uncaught error or unhandled rejection. */
+export interface CrashMessage {
+  readonly k: 'crash';
+  readonly error: WireError;
+}
+
+/** A failure, flattened for structured clone with everything a user relies on kept. */
+export type WireError =
+  | {
+      readonly kind: 'error';
+      /** Built-in constructor to rebuild with (`TypeError`…), else `Error`. */
+      readonly ctor: string;
+      readonly name: string;
+      readonly message: string;
+      readonly stack?: string;
+      readonly cause?: WireError;
+      readonly hasCause: boolean;
+      readonly props?: Record<string, unknown>;
+      readonly errors?: WireError[];
+    }
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'serialization'; readonly message: string }
+  | { readonly kind: 'cancelled' };
+
+/** Chunk states in the shared ring. The worker claims QUEUED→RUNNING; the host withdraws QUEUED→WITHDRAWN. */
+export const QUEUED = 0;
+export const RUNNING = 1;
+export const WITHDRAWN = 2;
+/** Set by the host on a running chunk: finish the current item, skip the rest. */
+export const STOP = 3;
+
+/** Layout of the shared Int32Array. */
+export const SHARED_BUSY = 0; // 1 while the worker runs an item (for stats.running)
+export const SHARED_RING_START = 1;
+export const RING_SIZE = 64;
+export const SHARED_LENGTH = SHARED_RING_START + RING_SIZE;
+
+/** Brand of a value wrapped by `transfer()`; recognised on both sides. */
+export const TRANSFER_BRAND = '__rxjsFuturesTransfer__';
+
+export interface TransferMarker<T> {
+  readonly [TRANSFER_BRAND]: true;
+  readonly value: T;
+  readonly transferList: readonly object[];
+}
+
+export function isTransferMarker(v: unknown): v is TransferMarker<unknown> {
+  return typeof v === 'object' && v !== null && (v as Record<string, unknown>)[TRANSFER_BRAND] === true;
+}

@@ -1,0 +1,226 @@
+/**
+ * The thread pool's scheduler: a FIFO of chunks on the host, dispatched to workers a few
+ * chunks ahead (deeper for tiny chunks, so a worker never waits for a round trip), and
+ * everything that happens to a chunk afterwards: results, timeouts, cancellation,
+ * and the death of the worker holding it.
+ */
+import { CancelledError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
+import { decodeError } from '../decode-error.js';
+import { QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.js';
+import { findUnsendable, runPartitioned } from '../serialization-check.js';
+import type { ChunkSink } from '../chunk.js';
+import type { EncodedTask } from '../task.js';
+import { PoolChunk, type ChunkControl } from './pool-chunk.js';
+import { WorkerSet } from './worker-set.js';
+import type { Death, WorkerSlot } from './worker-slot.js';
+
+export class Scheduler implements ChunkControl {
+  readonly #queue: PoolChunk[] = [];
+  #head = 0;
+  queuedItems = 0;
+  inflightItems = 0;
+  /** Moving average of a chunk's run time on a worker, ms: sets how far ahead to send. */
+  #avgChunkMs = 0.1;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly workers: WorkerSet,
+    private readonly onChange: () => void,
+  ) {
+    workers.bind(this);
+  }
+
+  enqueue(task: EncodedTask, args: unknown[][], timeoutMs: number | undefined, sink: ChunkSink): PoolChunk {
+    const chunk = new PoolChunk(this, task, args, timeoutMs, sink);
+    this.#queue.push(chunk);
+    this.queuedItems += args.length;
+    this.dispatch();
+    return chunk;
+  }
+
+  get queueLength(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Sends queued chunks to workers with room; asks for workers where there are none. */
+  dispatch(): void {
+    const depth = Math.min(32, Math.max(2, Math.ceil(0.3 / this.#avgChunkMs)));
+    while (this.#head < this.#queue.length) {
+      const chunk = this.#queue[this.#head]!;
+      if (chunk.state !== 'queued') {
+        this.#shift();
+        continue;
+      }
+      const slot = this.workers.pick(depth);
+      if (!slot) break;
+      this.#shift();
+      this.queuedItems -= chunk.args.length;
+      this.#send(slot, chunk);
+    }
+    this.workers.grow(this.queueLength);
+    this.onChange();
+    if (this.queueLength === 0 && this.inflightItems === 0) this.#notifyIdle();
+  }
+
+  #shift(): void {
+    this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #send(slot: WorkerSlot, chunk: PoolChunk): void {
+    try {
+      slot.send(chunk);
+    } catch {
+      this.#resendCloneable(chunk);
+      return;
+    }
+    chunk.state = 'sent';
+    chunk.slot = slot;
+    this.inflightItems += chunk.args.length;
+    this.workers.noteBusy(slot);
+  }
+
+  /** postMessage refused the chunk: fail the items that cannot be cloned, send the rest. */
+  #resendCloneable(chunk: PoolChunk): void {
+    const errors = findUnsendable(chunk.args, true) ?? chunk.args.map(() => undefined);
+    if (errors.every((e) => e === undefined)) errors.fill(undefined);
+    chunk.state = 'settled';
+    const handle = runPartitioned(chunk.args, errors, chunk.sink, (good, sink) =>
+      this.enqueue(chunk.task, good, chunk.timeoutMs, sink),
+    );
+    if (handle instanceof PoolChunk) chunk.replacedBy = handle;
+  }
+
+  onMessage(slot: WorkerSlot, m: WorkerMessage): void {
+    if (m.k === 'crash') {
+      const err = decodeError(m.error);
+      slot.noteCrash(`uncaught error in a task: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, err);
+      return;
+    }
+    const chunk = slot.inflight.get(m.id);
+    if (!chunk) return;
+    if (m.k === 'start') {
+      clearTimeout(chunk.timer);
+      chunk.timer = setTimeout(() => this.#timeout(chunk), chunk.timeoutMs);
+      return;
+    }
+    slot.release(chunk);
+    if (chunk.state === 'sent') {
+      this.inflightItems -= chunk.args.length;
+      this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
+      const errors = m.errors ? m.errors.map((e) => (e === undefined ? undefined : decodeError(e))) : null;
+      chunk.settle(m.values, errors, m.ms);
+    }
+    this.workers.noteAnswered(slot);
+    this.dispatch();
+  }
+
+  // ---- ChunkControl: what a chunk's handle asks of us ----
+
+  withdraw(chunk: PoolChunk): boolean {
+    if (chunk.state === 'queued') {
+      this.queuedItems -= chunk.args.length;
+      chunk.failAll(new CancelledError());
+      this.dispatch();
+      return true;
+    }
+    if (chunk.state === 'sent' && chunk.slot!.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) {
+      // The worker will skip it and acknowledge; the ring slot is freed then.
+      this.inflightItems -= chunk.args.length;
+      chunk.failAll(new CancelledError());
+      this.onChange();
+      return true;
+    }
+    return false;
+  }
+
+  cancel(chunk: PoolChunk, stopRunning: boolean): void {
+    if (chunk.state === 'settled' || this.withdraw(chunk)) return;
+    const slot = chunk.slot!;
+    if (!stopRunning) {
+      slot.compareExchangeRing(chunk, RUNNING, STOP);
+      return;
+    }
+    chunk.killedFor = 'cancel';
+    this.#kill(slot, chunk, new CancelledError());
+  }
+
+  #timeout(chunk: PoolChunk): void {
+    if (chunk.state !== 'sent' || !chunk.slot) return;
+    chunk.killedFor = 'timeout';
+    this.#kill(chunk.slot, chunk, new TaskTimeoutError(chunk.timeoutMs!));
+  }
+
+  /** Stops a worker for one chunk's sake: that chunk settles now, the others move on. */
+  #kill(slot: WorkerSlot, chunk: PoolChunk, error: Error): void {
+    slot.terminate(error instanceof TaskTimeoutError ? 'task timeout' : 'stopped to cancel its task');
+    this.inflightItems -= chunk.args.length;
+    slot.release(chunk);
+    chunk.failAll(error);
+    this.#rescue(slot, new WorkerCrashedError('terminated while stopping another task', undefined));
+    this.workers.remove(slot, true);
+    this.dispatch();
+  }
+
+  /** A worker died: chunks it never started go back to the queue, the started ones fail. */
+  onExit(slot: WorkerSlot, death: Death): void {
+    const crash = new WorkerCrashedError(death.reason, death.exitCode, { cause: death.error });
+    this.#rescue(slot, crash);
+    this.workers.remove(slot, !death.requested);
+    this.dispatch();
+  }
+
+  #rescue(slot: WorkerSlot, crash: Error): void {
+    const requeue: PoolChunk[] = [];
+    for (const chunk of slot.inflight.values()) {
+      slot.release(chunk);
+      if (chunk.state !== 'sent') continue;
+      this.inflightItems -= chunk.args.length;
+      if (slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) {
+        chunk.state = 'queued';
+        chunk.slot = undefined;
+        requeue.push(chunk);
+      } else {
+        chunk.failAll(crash);
+      }
+    }
+    // They were next in line: they go to the front, in their order.
+    for (const chunk of requeue.reverse()) {
+      if (this.#head > 0) this.#queue[--this.#head] = chunk;
+      else this.#queue.unshift(chunk);
+      this.queuedItems += chunk.args.length;
+    }
+  }
+
+  /** Fails every chunk not yet finished (the executor broke). */
+  failEverything(error: Error): void {
+    for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i]!.failAll(error);
+    this.#queue.length = this.#head = this.queuedItems = 0;
+    for (const slot of this.workers.all()) {
+      for (const chunk of slot.inflight.values()) chunk.failAll(error);
+      slot.inflight.clear();
+    }
+    this.inflightItems = 0;
+    this.dispatch();
+  }
+
+  /** Cancels what has not started (shutdown with cancelFutures). */
+  cancelPending(): void {
+    for (let i = this.#head; i < this.#queue.length; i++) this.withdraw(this.#queue[i]!);
+    for (const slot of this.workers.all()) for (const chunk of [...slot.inflight.values()]) this.withdraw(chunk);
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.queueLength === 0 && this.inflightItems === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * One worker thread: spawned with threads.js, then driven over its own MessagePort and a
+ * small shared ring of chunk states. Knows nothing of queues or futures; it sends what
+ * the scheduler gives it and reports every message and its death.
+ */
+import { MessageChannel, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { BlobWorker, spawn, Transfer } from 'threads';
+import {
+  isTransferMarker, QUEUED, RING_SIZE, SHARED_BUSY, SHARED_LENGTH, SHARED_RING_START,
+  type InitSpec, type RunMessage, type WorkerApi, type WorkerMessage,
+} from '../protocol.js';
+import type { PoolChunk } from './pool-chunk.js';
+
+const RUNTIME_URL = new URL('../worker/runtime.js', import.meta.url).href;
+// Eval'd boot text: threads.js resolves worker paths against its caller's stack; a
+// BlobWorker that imports our runtime by absolute URL side-steps that.
+const BOOT = `import(${JSON.stringify(RUNTIME_URL)}).catch((e) => { console.error(e); process.exit(1) })`;
+
+export interface SlotOptions {
+  readonly name?: string;
+  readonly resourceLimits?: ResourceLimits;
+  readonly init: InitSpec | null;
+}
+
+export interface Death {
+  readonly reason: string;
+  readonly exitCode: number | undefined;
+  readonly error?: unknown;
+  /** The scheduler asked for it (idle retirement, timeout, cancellation, shutdown). */
+  readonly requested: boolean;
+}
+
+/** Why a worker did not come up: `init` means the initializer failed. */
+export interface StartFailure {
+  readonly stage: 'spawn' | 'init';
+  readonly error: unknown;
+}
+
+export interface SlotListener {
+  onMessage(slot: WorkerSlot, message: WorkerMessage): void;
+  onExit(slot: WorkerSlot, death: Death): void;
+}
+
+type NodeWorker = InstanceType<typeof BlobWorker> & {
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: string, fn: (...a: any[]) => void): void;
+  threadId: number;
+};
+
+let nextSlotId = 1;
+
+export class WorkerSlot {
+  readonly id = nextSlotId++;
+  readonly shared = new Int32Array(new SharedArrayBuffer(SHARED_LENGTH * 4));
+  /** Chunks sent and not yet answered, in the order sent. */
+  readonly inflight = new Map<number, PoolChunk>();
+  ready = false;
+  dead = false;
+  /** Items ever sent (for maxTasksPerWorker). */
+  itemsSent = 0;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #worker: NodeWorker;
+  #port: MessagePort | undefined;
+  #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
+  #knownTasks = new Set<number>();
+  #requested: string | undefined;
+  #lastError: { reason: string; error: unknown } | undefined;
+  #referenced = true;
+  #onDeath: ((death: Death) => void) | undefined;
+
+  constructor(
+    private readonly listener: SlotListener,
+    private readonly options: SlotOptions,
+  ) {
+    this.#worker = BlobWorker.fromText(BOOT, {
+      name: options.name,
+      resourceLimits: options.resourceLimits,
+    } as never) as NodeWorker;
+    // threads.js listens to neither; without these an OOM or crash would kill the host.
+    this.#worker.on('error', (err: Error & { code?: string }) => {
+      this.#lastError ??= {
+        reason: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory (resourceLimits exceeded)' : `worker error: ${err.message}`,
+        error: err,
+      };
+    });
+    this.#worker.on('exit', (code: number) => {
+      // Let messages posted just before the exit (a crash report) arrive first.
+      setImmediate(() => this.#died(code));
+    });
+  }
+
+  get threadId(): number {
+    return this.#worker.threadId;
+  }
+
+  /**
+   * Spawns, connects the port and runs the initializer. Rejects with a `StartFailure`
+   * if any of it fails or the thread dies meanwhile.
+   */
+  async start(): Promise<void> {
+    const died = new Promise<never>((_, reject) => {
+      this.#onDeath = (d) => reject(new Error(d.reason));
+    });
+    died.catch(() => {});
+    let stage: StartFailure['stage'] = 'spawn';
+    try {
+      type Api = WorkerApi & Record<string, (...a: any[]) => any>;
+      const thread = await Promise.race([spawn<Api>(this.#worker as never, { timeout: 30_000 }), died]);
+      const { port1, port2 } = new MessageChannel();
+      this.#port = port1;
+      port1.on('message', (m: WorkerMessage) => this.listener.onMessage(this, m));
+      port1.unref(); // the worker's own ref decides whether the process stays alive
+      stage = 'init';
+      const buffer = this.shared.buffer as SharedArrayBuffer;
+      await Promise.race([thread.connect(Transfer(port2 as never, [port2 as never]) as never, buffer, this.options.init), died]);
+    } catch (error) {
+      throw { stage, error } satisfies StartFailure;
+    }
+    this.ready = !this.dead;
+  }
+
+  /** Terminates the thread and resolves once it has exited. */
+  terminateAndWait(why: string): Promise<void> {
+    if (this.dead) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.#worker.on('exit', () => resolve()));
+    this.terminate(why);
+    return exited;
+  }
+
+  /** True if a ring slot is free. */
+  hasRoom(): boolean {
+    return this.#freeRing.length > 0;
+  }
+
+  /** Sends a chunk. Throws (DataCloneError) if an argument cannot be cloned. */
+  send(chunk: PoolChunk): void {
+    const ring = this.#freeRing.pop()!;
+    const task = chunk.task;
+    const msg: RunMessage = {
+      id: chunk.id,
+      ring,
+      task: task.id,
+      def: this.#knownTasks.has(task.id) ? undefined : task.def,
+      args: chunk.args,
+      timed: chunk.timeoutMs !== undefined,
+    };
+    Atomics.store(this.shared, SHARED_RING_START + ring, QUEUED);
+    try {
+      this.#port!.postMessage(msg, transfersOf(chunk.args) as never);
+    } catch (err) {
+      this.#freeRing.push(ring);
+      throw err;
+    }
+    this.#knownTasks.add(task.id);
+    chunk.ring = ring;
+    this.inflight.set(chunk.id, chunk);
+    this.itemsSent += chunk.args.length;
+    this.setBusy(true);
+  }
+
+  /** Forgets an answered (or acknowledged) chunk and frees its ring slot. */
+  release(chunk: PoolChunk): void {
+    if (this.inflight.delete(chunk.id)) this.#freeRing.push(chunk.ring);
+  }
+
+  ringState(chunk: PoolChunk): number {
+    return Atomics.load(this.shared, SHARED_RING_START + chunk.ring);
+  }
+
+  compareExchangeRing(chunk: PoolChunk, expected: number, replacement: number): number {
+    return Atomics.compareExchange(this.shared, SHARED_RING_START + chunk.ring, expected, replacement);
+  }
+
+  /** 1 while the worker runs an item. */
+  busyNow(): number {
+    return this.ready ? Atomics.load(this.shared, SHARED_BUSY) : 0;
+  }
+
+  /** An idle worker must never keep the process alive. */
+  setBusy(busy: boolean): void {
+    if (busy === this.#referenced) return;
+    this.#referenced = busy;
+    if (busy) this.#worker.ref();
+    else this.#worker.unref();
+  }
+
+  /** Terminates the thread; `why` becomes the reason its chunks are given. */
+  terminate(why: string): void {
+    if (this.dead) return;
+    this.#requested ??= why;
+    this.ready = false;
+    void Promise.resolve(this.#worker.terminate()).catch(() => {});
+  }
+
+  noteCrash(reason: string, error: unknown): void {
+    this.#lastError = { reason, error };
+  }
+
+  #died(code: number): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.ready = false;
+    clearTimeout(this.idleTimer);
+    this.#port?.close();
+    const requested = this.#requested !== undefined;
+    const death: Death = requested
+      ? { reason: this.#requested!, exitCode: undefined, requested }
+      : this.#lastError
+        ? { ...this.#lastError, exitCode: undefined, requested }
+        : { reason: `the task called process.exit(${code})`, exitCode: code, requested };
+    this.#onDeath?.(death);
+    this.listener.onExit(this, death);
+  }
+}
+
+function transfersOf(args: readonly (readonly unknown[])[]): object[] | undefined {
+  let list: object[] | undefined;
+  for (const item of args) {
+    for (let j = 0; j < item.length; j++) {
+      const v = item[j];
+      if (isTransferMarker(v)) {
+        (item as unknown[])[j] = v.value;
+        (list ??= []).push(...v.transferList);
+      }
+    }
+  }
+  return list;
+}

@@ -1,0 +1,15 @@
+import { TRANSFER_BRAND, type TransferMarker } from './protocol.js';
+
+/**
+ * Marks ArrayBuffers or MessagePorts inside `value` to be moved to the other thread
+ * instead of copied: as a task argument, or as a task's return value. The sender loses
+ * access to what is moved.
+ * @example
+ * const buf = new Float64Array(1e6);
+ * await executor.submit((a: Float64Array) => a.length, transfer(buf, [buf.buffer]));
+ */
+export function transfer<T>(value: T, transferList: readonly object[]): T {
+  if (!Array.isArray(transferList)) throw new TypeError('transfer(value, transferList): transferList must be an array');
+  const marker: TransferMarker<T> = { [TRANSFER_BRAND]: true, value, transferList };
+  return marker as unknown as T;
+}

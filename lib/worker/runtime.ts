@@ -1,0 +1,150 @@
+/**
+ * The code that runs inside every worker thread. threads.js `expose`s one `connect`
+ * call; after it, chunks arrive on a MessagePort, run one item at a time, and their
+ * outcomes go back in one message per chunk.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { expose } from 'threads/worker';
+import {
+  isTransferMarker, QUEUED, RUNNING, SHARED_BUSY, SHARED_RING_START, STOP,
+  type DoneMessage, type InitSpec, type RunMessage, type WireError, type WorkerApi,
+} from '../protocol.js';
+import { encodeError } from './encode-error.js';
+import { defineTask, explainError, getTask, type LoadedTask, type TaskEntry } from './task-loader.js';
+
+let port: MessagePort;
+let shared: Int32Array;
+const queue: RunMessage[] = [];
+let busy = false;
+
+const api: WorkerApi = {
+  async connect(p, buffer, init) {
+    port = p as MessagePort;
+    shared = new Int32Array(buffer);
+    installCrashReporting();
+    if (init) await runInitializer(init);
+    port.on('message', (m: RunMessage) => {
+      if (m.def) defineTask(m.task, m.def);
+      queue.push(m);
+      if (!busy) void pump();
+    });
+  },
+};
+expose(api as unknown as Record<string, (...args: any[]) => any>);
+
+async function runInitializer(init: InitSpec): Promise<void> {
+  const entry = defineTask(-1, init.def);
+  try {
+    const fn = await entry.fn;
+    await fn(...init.args);
+  } catch (err) {
+    throw explainError(err, entry);
+  }
+}
+
+async function pump(): Promise<void> {
+  busy = true;
+  while (queue.length > 0) {
+    const m = queue.shift()!;
+    const ringIndex = SHARED_RING_START + m.ring;
+    if (Atomics.compareExchange(shared, ringIndex, QUEUED, RUNNING) !== QUEUED) {
+      // Withdrawn by the host before we got to it: acknowledge so the ring slot is freed.
+      post({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
+      continue;
+    }
+    const t0 = performance.now();
+    const n = m.args.length;
+    const values: unknown[] = new Array(n);
+    let errors: (WireError | undefined)[] | null = null;
+    const entry = getTask(m.task)!;
+    let fn: LoadedTask | undefined;
+    try {
+      fn = typeof entry.fn === 'function' ? entry.fn : await entry.fn;
+    } catch (err) {
+      errors = new Array(n).fill(encodeError(err));
+    }
+    for (let i = 0; fn && i < n; i++) {
+      if (Atomics.load(shared, ringIndex) === STOP) {
+        errors ??= new Array(n);
+        for (let j = i; j < n; j++) errors[j] = { kind: 'cancelled' };
+        break;
+      }
+      if (m.timed) post({ k: 'start', id: m.id, item: i });
+      shared[SHARED_BUSY] = 1;
+      try {
+        let r = fn(...m.args[i]!);
+        if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+          r = await r;
+        }
+        values[i] = r;
+      } catch (err) {
+        (errors ??= new Array(n))[i] = encodeError(explainError(err, entry));
+      }
+      shared[SHARED_BUSY] = 0;
+    }
+    postDone({ k: 'done', id: m.id, values, errors, ms: performance.now() - t0 }, entry);
+  }
+  busy = false;
+}
+
+function post(message: unknown): void {
+  port.postMessage(message);
+}
+
+/** Sends a chunk's outcome; a result that cannot be cloned fails that item only. */
+function postDone(msg: DoneMessage, entry: TaskEntry): void {
+  const transfer = unwrapTransfers(msg.values);
+  try {
+    port.postMessage(msg, transfer as never);
+    return;
+  } catch {
+    // Find the offending items; the rest still go home.
+  }
+  const errors = msg.errors ?? new Array(msg.values.length);
+  msg.values.forEach((v, i) => {
+    try {
+      structuredClone(v);
+    } catch (err) {
+      msg.values[i] = undefined;
+      errors[i] = {
+        kind: 'serialization',
+        message: `result of ${entry.inline ? 'the task' : 'the task module export'} cannot be sent back to the host: ${typeName(v)} could not be cloned (${(err as Error).message}); return plain data`,
+      };
+    }
+  });
+  port.postMessage({ ...msg, errors }, unwrapTransfers(msg.values) as never);
+}
+
+function unwrapTransfers(values: unknown[]): object[] | undefined {
+  let list: object[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isTransferMarker(v)) {
+      values[i] = v.value;
+      (list ??= []).push(...v.transferList);
+    }
+  }
+  return list;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
+  if (typeof v !== 'object') return typeof v;
+  return v.constructor?.name ? `an instance of ${v.constructor.name}` : 'an object';
+}
+
+// threads.js swallows uncaught errors in workers and keeps them alive with the task
+// unfinished. A task that crashes the thread must end it, so the host can fail that
+// task with WorkerCrashedError and start a fresh worker.
+function installCrashReporting(): void {
+  const die = (err: unknown) => {
+    try {
+      post({ k: 'crash', error: encodeError(err) });
+    } finally {
+      process.exit(1);
+    }
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+}

@@ -1,0 +1,5 @@
+/** The operators alone, as `rxjs/operators` is to `rxjs`. */
+export { parallelMap, type ParallelMapOptions } from './parallel-map.js';
+export { submitOn } from './submit-on.js';
+export { fromTask } from './from-task.js';
+export { asCompleted, wait } from '../lib/waiting.js';

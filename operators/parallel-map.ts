@@ -1,0 +1,28 @@
+import type { OperatorFunction } from 'rxjs';
+import { getDefaultExecutor } from '../lib/default-executor.js';
+import type { Executor } from '../lib/executor.js';
+import { mapStream } from '../lib/map-engine.js';
+import { checkMapOptions, type MapOptions } from '../lib/options.js';
+import { asRunner } from '../lib/runner.js';
+import { encodeTask, type Task } from '../lib/task.js';
+
+/** Options of {@link parallelMap}: MapOptions plus the executor to run on. */
+export interface ParallelMapOptions extends MapOptions {
+  /** Default: getDefaultExecutor(). */
+  executor?: Executor;
+}
+
+/**
+ * RxJS `map`, run on worker threads. With the defaults (`ordered: true`,
+ * `errors: 'ordered'`) the output is exactly what `map(fn)` gives, whatever the timing;
+ * unsubscribing cancels the queued tasks and stops the running ones.
+ * @example
+ * range(1, 100).pipe(parallelMap((n: number) => n * n)).subscribe(console.log);
+ */
+export function parallelMap<T, R>(fn: Task<[T], R>, options?: ParallelMapOptions): OperatorFunction<T, R> {
+  const opts = checkMapOptions('parallelMap', options);
+  const task = encodeTask(fn);
+  const executor = (opts as ParallelMapOptions).executor;
+  const runner = executor === undefined ? undefined : asRunner(executor);
+  return (source) => mapStream<T, R>(runner ?? asRunner(getDefaultExecutor()), task, source, false, opts);
+}

@@ -1,0 +1,44 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Executor } from '../lib/executor.js';
+import type { Future } from '../lib/future.js';
+import { encodeTask, type Task } from '../lib/task.js';
+
+/**
+ * Submits each value to `executor` and emits its Future at once (synchronously, inside
+ * the source's `next`). `concatAll()` after it gives an ordered map, `mergeAll()`
+ * completion order. Unsubscribing cancels the futures it made that have not started;
+ * completion of the source cancels nothing.
+ * @example
+ * source$.pipe(submitOn(ex, (x: number) => x * 2), mergeAll()).subscribe(console.log);
+ */
+export function submitOn<T, R>(executor: Executor, fn: Task<[T], R>): OperatorFunction<T, Future<R>> {
+  if (typeof executor?.submit !== 'function') throw new TypeError('submitOn(executor, fn): executor must be an Executor');
+  encodeTask(fn); // a bad task fails here, at the call, not at the first value
+  return (source) =>
+    new Observable<Future<R>>((subscriber) => {
+      const made = new Set<Future<R>>();
+      const subscription = source.subscribe({
+        next(value) {
+          let future: Future<R>;
+          try {
+            future = executor.submit(fn, value);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          if (!future.done()) {
+            made.add(future);
+            future.addDoneCallback(() => made.delete(future));
+          }
+          subscriber.next(future);
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        subscription.unsubscribe();
+        for (const f of made) f.cancel();
+        made.clear();
+      };
+    });
+}
