@@ -43,6 +43,7 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
   #callbacks: DoneCallback<T>[] | null = null;
   #observers: Subscriber<T>[] | null = null;
   #owner: FutureOwner | null = null;
+  #promise: Promise<T> | undefined;
 
   constructor() {
     super((subscriber) => this.#subscribeInternal(subscriber));
@@ -88,10 +89,13 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
    * const v = await f.result(5_000);
    */
   result(timeoutMs?: number): Promise<T> {
-    return this.#whenDone(timeoutMs).then(() => {
-      if (this.#ok) return this.#value as T;
-      throw this.#value;
-    });
+    if (timeoutMs === undefined) return (this.#promise ??= this.#whenDone().then(() => this.#outcome()));
+    return this.#whenDone(timeoutMs).then(() => this.#outcome());
+  }
+
+  #outcome(): T {
+    if (this.#ok) return this.#value as T;
+    throw this.#value;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ChunkHandle, ChunkOptions, ChunkSink } from './chunk.js';
-import { CancelledError, TaskSerializationError, TaskTimeoutError } from './errors.js';
+import { CancelledError, TaskError, TaskSerializationError, TaskTimeoutError } from './errors.js';
 import { ExecutorBase, type LiveStats } from './executor.js';
 import type { EncodedTask } from './task.js';
 
@@ -59,6 +59,7 @@ export class InlineExecutor extends ExecutorBase {
       if (chunk.state !== 'queued') return;
       chunk.state = 'running';
       this.#queuedItems -= args.length;
+      this.changed();
       const t0 = performance.now();
       for (let i = 0; i < args.length; i++) {
         if (chunk.stop) {
@@ -69,7 +70,7 @@ export class InlineExecutor extends ExecutorBase {
         try {
           values[i] = await this.#runItem(task, args[i]!, options.timeoutMs);
         } catch (err) {
-          errors[i] = err;
+          errors[i] = err instanceof Error ? err : new TaskError(structuredCloneOr(err));
           failed = true;
         }
       }
@@ -138,5 +139,13 @@ export class InlineExecutor extends ExecutorBase {
   protected async stop(_wait: boolean, cancelFutures: boolean): Promise<void> {
     if (cancelFutures) for (const { chunk } of this.#queue) chunk.withdraw();
     if (this.#queue.length > 0 || this.#running) await new Promise<void>((r) => this.#idle.push(r));
+  }
+}
+
+function structuredCloneOr(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return String(value);
   }
 }

@@ -17,6 +17,7 @@ export function submitOn<T, R>(executor: Executor, fn: Task<[T], R>): OperatorFu
   return (source) =>
     new Observable<Future<R>>((subscriber) => {
       const made = new Set<Future<R>>();
+      let ended = false;
       const subscription = source.subscribe({
         next(value) {
           let future: Future<R>;
@@ -32,11 +33,18 @@ export function submitOn<T, R>(executor: Executor, fn: Task<[T], R>): OperatorFu
           }
           subscriber.next(future);
         },
-        error: (err) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+        error: (err) => {
+          ended = true;
+          subscriber.error(err);
+        },
+        complete: () => {
+          ended = true;
+          subscriber.complete();
+        },
       });
       return () => {
         subscription.unsubscribe();
+        if (ended) return; // the stream ended by itself: its futures live on
         for (const f of made) f.cancel();
         made.clear();
       };

@@ -8,7 +8,11 @@ export interface Machine {
   node: string;
   os: string;
   date: string;
+  /** 1-minute load average when the run started and when it ended (other work on the box). */
+  load: string;
 }
+
+const startLoad = os.loadavg()[0]!;
 
 export function machine(): Machine {
   const cpus = os.cpus();
@@ -19,5 +23,6 @@ export function machine(): Machine {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    load: `${startLoad.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end`,
   };
 }

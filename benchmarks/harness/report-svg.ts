@@ -33,6 +33,7 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
   const lo = Math.floor(Math.log10(Math.max(1, Math.min(...rates, 1e3))));
   const hi = Math.ceil(Math.log10(Math.max(...rates, 10)));
   const xOf = (v: number): number => LABEL_W + ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * BAR_W;
+  const gridX = (d: number): string => (LABEL_W + ((d - lo) / (hi - lo)) * BAR_W).toFixed(1);
   const parts: string[] = [];
   let y = 56;
   // legend
@@ -40,7 +41,7 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
   for (const f of Object.keys(COLORS) as Family[]) {
     parts.push(`<rect x="${lx}" y="34" width="12" height="12" fill="${COLORS[f]}"/>`);
     parts.push(`<text x="${lx + 16}" y="44" class="s">${esc(FAMILY_NAMES[f])}</text>`);
-    lx += 28 + FAMILY_NAMES[f].length * 6.4;
+    lx = Math.round(lx + 28 + FAMILY_NAMES[f].length * 6.4);
   }
   for (const r of panels) {
     const top = y + 14;
@@ -48,8 +49,7 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
     y += 20;
     const bottom = y + r.rows.length * ROW;
     for (let d = lo; d <= hi; d++) {
-      const gx = LABEL_W + ((d - lo) / (hi - lo)) * BAR_W;
-      parts.push(`<line x1="${gx}" y1="${y}" x2="${gx}" y2="${bottom}" class="g"/>`);
+      parts.push(`<line x1="${gridX(d)}" y1="${y}" x2="${gridX(d)}" y2="${bottom}" class="g"/>`);
     }
     const full = Math.max(0, ...r.rows.filter((s) => !s.error).map((s) => s.items));
     for (const s of r.rows) {
@@ -63,7 +63,7 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
         const x1 = xOf(v);
         const fill = COLORS[s.contender.family];
         parts.push(`<rect x="${LABEL_W}" y="${y + 3}" width="${Math.max(1, x1 - LABEL_W).toFixed(1)}" height="${ROW - 6}" fill="${fill}"${capped ? ' fill-opacity="0.55"' : ''}/>`);
-        parts.push(`<text x="${x1 + 5}" y="${y + 14}" class="v">${fmtNum(v)}/s</text>`);
+        parts.push(`<text x="${(x1 + 5).toFixed(1)}" y="${y + 14}" class="v">${fmtNum(v)}/s</text>`);
       }
       y += ROW;
     }
@@ -72,8 +72,7 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
   }
   // axis labels at the bottom
   for (let d = lo; d <= hi; d++) {
-    const gx = LABEL_W + ((d - lo) / (hi - lo)) * BAR_W;
-    parts.push(`<text x="${gx}" y="${y + 4}" text-anchor="middle" class="s">${si(10 ** d)}</text>`);
+    parts.push(`<text x="${gridX(d)}" y="${y + 4}" text-anchor="middle" class="s">${si(10 ** d)}</text>`);
   }
   y += 20;
   parts.push(`<text x="${LABEL_W}" y="${y}" class="s">tasks per second, log scale (higher is faster); median of interleaved rounds</text>`);

@@ -52,7 +52,8 @@ async function setup(): Promise<Run> {
       const lane = async (): Promise<void> => {
         while (taken < COUNT) {
           taken++;
-          total += (await pool.run(it.next().value, { name: 'inc' })) as number;
+          const r = (await pool.run(it.next().value, { name: 'inc' })) as number;
+          total += r;
         }
       };
       await Promise.all(Array.from({ length: 4 * WORKERS }, lane));

@@ -71,16 +71,18 @@ export class Scheduler implements ChunkControl {
   }
 
   #send(slot: WorkerSlot, chunk: PoolChunk): void {
-    try {
-      slot.send(chunk);
-    } catch {
-      this.#resendCloneable(chunk);
-      return;
-    }
+    slot.send(chunk);
     chunk.state = 'sent';
     chunk.slot = slot;
     this.inflightItems += chunk.args.length;
     this.workers.noteBusy(slot);
+  }
+
+  onSendFailed(slot: WorkerSlot, chunk: PoolChunk): void {
+    if (chunk.state !== 'sent') return;
+    this.inflightItems -= chunk.args.length;
+    this.#resendCloneable(chunk);
+    this.workers.noteAnswered(slot);
   }
 
   /** postMessage refused the chunk: fail the items that cannot be cloned, send the rest. */
@@ -114,6 +116,9 @@ export class Scheduler implements ChunkControl {
       const errors = m.errors ? m.errors.map((e) => (e === undefined ? undefined : decodeError(e))) : null;
       chunk.settle(m.values, errors, m.ms);
     }
+  }
+
+  afterMessages(slot: WorkerSlot): void {
     this.workers.noteAnswered(slot);
     this.dispatch();
   }

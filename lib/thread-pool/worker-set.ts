@@ -63,11 +63,16 @@ export class WorkerSet {
 
   /** Starts workers for queued chunks that no worker can take now. */
   grow(queuedChunks: number): void {
-    if (this.#closing) return;
-    const live = this.#slots.filter((s) => !s.dead);
-    const starting = live.filter((s) => !s.ready).length;
-    const want = queuedChunks > 0 ? Math.max(this.options.minWorkers, live.length + queuedChunks - starting) : 0;
-    for (let n = live.length; n < Math.min(want, this.options.maxWorkers); n++) this.#spawn();
+    if (this.#closing || queuedChunks === 0) return;
+    let live = 0;
+    let starting = 0;
+    for (const s of this.#slots) {
+      if (s.dead) continue;
+      live++;
+      if (!s.ready) starting++;
+    }
+    const want = Math.min(this.options.maxWorkers, Math.max(this.options.minWorkers, live + queuedChunks - starting));
+    for (let n = live; n < want; n++) this.#spawn();
   }
 
   #spawn(): void {

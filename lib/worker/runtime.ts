@@ -7,10 +7,10 @@ import type { MessagePort } from 'node:worker_threads';
 import { expose } from 'threads/worker';
 import {
   isTransferMarker, QUEUED, RUNNING, SHARED_BUSY, SHARED_RING_START, STOP,
-  type DoneMessage, type InitSpec, type RunMessage, type WireError, type WorkerApi,
+  type DoneMessage, type InitSpec, type RunMessage, type WireError, type WorkerApi, type WorkerMessage,
 } from '../protocol.js';
 import { encodeError } from './encode-error.js';
-import { defineTask, explainError, getTask, type LoadedTask, type TaskEntry } from './task-loader.js';
+import { defineTask, explainError, getTask, type LoadedTask } from './task-loader.js';
 
 let port: MessagePort;
 let shared: Int32Array;
@@ -23,9 +23,11 @@ const api: WorkerApi = {
     shared = new Int32Array(buffer);
     installCrashReporting();
     if (init) await runInitializer(init);
-    port.on('message', (m: RunMessage) => {
-      if (m.def) defineTask(m.task, m.def);
-      queue.push(m);
+    port.on('message', (batch: RunMessage[]) => {
+      for (const m of batch) {
+        if (m.def) defineTask(m.task, m.def);
+        queue.push(m);
+      }
       if (!busy) void pump();
     });
   },
@@ -49,7 +51,7 @@ async function pump(): Promise<void> {
     const ringIndex = SHARED_RING_START + m.ring;
     if (Atomics.compareExchange(shared, ringIndex, QUEUED, RUNNING) !== QUEUED) {
       // Withdrawn by the host before we got to it: acknowledge so the ring slot is freed.
-      post({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
+      outbox.push({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
       continue;
     }
     const t0 = performance.now();
@@ -69,7 +71,10 @@ async function pump(): Promise<void> {
         for (let j = i; j < n; j++) errors[j] = { kind: 'cancelled' };
         break;
       }
-      if (m.timed) post({ k: 'start', id: m.id, item: i });
+      if (m.timed) {
+        outbox.push({ k: 'start', id: m.id, item: i });
+        flush();
+      }
       shared[SHARED_BUSY] = 1;
       try {
         let r = fn(...m.args[i]!);
@@ -82,37 +87,64 @@ async function pump(): Promise<void> {
       }
       shared[SHARED_BUSY] = 0;
     }
-    postDone({ k: 'done', id: m.id, values, errors, ms: performance.now() - t0 }, entry);
+    const t1 = performance.now();
+    queueDone({ k: 'done', id: m.id, values, errors, ms: t1 - t0 });
+    // Results of quick chunks travel together; a slow one goes home at once.
+    if (queue.length === 0 || t1 - outboxSince > FLUSH_MS) flush();
   }
+  flush();
   busy = false;
 }
 
-function post(message: unknown): void {
-  port.postMessage(message);
+/** Results wait at most this long for company. */
+const FLUSH_MS = 0.5;
+let outbox: WorkerMessage[] = [];
+let outTransfers: object[] | undefined;
+let outboxSince = 0;
+
+function flush(): void {
+  if (outbox.length === 0) return;
+  const batch = outbox;
+  const transfers = outTransfers;
+  outbox = [];
+  outTransfers = undefined;
+  try {
+    port.postMessage(batch, transfers as never);
+  } catch {
+    postOneByOne(batch);
+  }
 }
 
-/** Sends a chunk's outcome; a result that cannot be cloned fails that item only. */
-function postDone(msg: DoneMessage, entry: TaskEntry): void {
-  const transfer = unwrapTransfers(msg.values);
-  try {
-    port.postMessage(msg, transfer as never);
-    return;
-  } catch {
-    // Find the offending items; the rest still go home.
-  }
-  const errors = msg.errors ?? new Array(msg.values.length);
-  msg.values.forEach((v, i) => {
+function queueDone(msg: DoneMessage): void {
+  const transfers = unwrapTransfers(msg.values);
+  if (transfers) (outTransfers ??= []).push(...transfers);
+  if (outbox.length === 0) outboxSince = performance.now();
+  outbox.push(msg);
+}
+
+/** A result that cannot be cloned fails that item only; the rest still go home. */
+function postOneByOne(batch: WorkerMessage[]): void {
+  for (const msg of batch) {
     try {
-      structuredClone(v);
-    } catch (err) {
-      msg.values[i] = undefined;
-      errors[i] = {
-        kind: 'serialization',
-        message: `result of ${entry.inline ? 'the task' : 'the task module export'} cannot be sent back to the host: ${typeName(v)} could not be cloned (${(err as Error).message}); return plain data`,
-      };
+      port.postMessage([msg]);
+      continue;
+    } catch {
+      if (msg.k !== 'done') throw new Error('unreachable: control messages are plain data');
     }
-  });
-  port.postMessage({ ...msg, errors }, unwrapTransfers(msg.values) as never);
+    const errors = msg.errors ?? new Array(msg.values.length);
+    msg.values.forEach((v, i) => {
+      try {
+        structuredClone(v);
+      } catch (err) {
+        msg.values[i] = undefined;
+        errors[i] = {
+          kind: 'serialization',
+          message: `the task's result cannot be sent back to the host: ${typeName(v)} could not be cloned (${(err as Error).message}); return plain data`,
+        };
+      }
+    });
+    port.postMessage([{ ...msg, errors }]);
+  }
 }
 
 function unwrapTransfers(values: unknown[]): object[] | undefined {
@@ -140,11 +172,14 @@ function typeName(v: unknown): string {
 function installCrashReporting(): void {
   const die = (err: unknown) => {
     try {
-      post({ k: 'crash', error: encodeError(err) });
+      flush();
+      port.postMessage([{ k: 'crash', error: encodeError(err) }]);
     } finally {
       process.exit(1);
     }
   };
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
+  // A task that calls process.exit() must not take finished neighbours' results with it.
+  process.on('exit', () => flush());
 }

@@ -83,7 +83,7 @@ forEachExecutor('Executor.shutdown', (makeExecutor, kind) => {
   it('calling shutdown again, or concurrently, is harmless', async function () {
     const ex = makeExecutor();
     const f = ex.submit(sleepTask, 50);
-    await Promise.all([ex.shutdown(), ex.shutdown({ wait: false }), ex.shutdown({ cancelFutures: true })]);
+    await Promise.all([ex.shutdown(), ex.shutdown({ wait: false }), ex.shutdown({ wait: true })]);
     await ex.shutdown();
     expect(await f).to.equal(50);
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TaskError, TaskSerializationError, task } from '../../../lib/index.js';
 import type * as Tasks from '../../fixtures/tasks.js';
-import { forEachExecutor, rejectionOf, sleepThen } from '../../helpers/executors.js';
+import { countRun, counters, forEachExecutor, rejectionOf, sleepThen } from '../../helpers/executors.js';
 
 forEachExecutor('Executor.submit', (makeExecutor) => {
   describe('values', function () {
@@ -45,6 +45,15 @@ forEachExecutor('Executor.submit', (makeExecutor) => {
       const deadline = Date.now() + 10_000;
       while (!f.done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       expect(f.done()).to.equal(true);
+    });
+
+    it('submit returns a pending future at once; the task does not run inside submit', async function () {
+      const ex = makeExecutor();
+      const c = counters();
+      const f = ex.submit(countRun, c.buffer, 0);
+      expect(c.read(0)).to.equal(0);
+      expect(f.done()).to.equal(false);
+      expect(await f).to.equal(1);
     });
 
     it('a future from submit is an Observable that emits the value once, then completes', async function () {
