@@ -29,11 +29,18 @@ export interface ChunkHandle {
 
 export interface ChunkOptions {
   readonly timeoutMs?: number;
+  /** Each item is an argument list (submit, starmap); else the item is the only argument. */
+  readonly spread: boolean;
+}
+
+/** The arguments of one item. */
+export function argsOf(item: unknown, spread: boolean): readonly unknown[] {
+  return spread ? (item as unknown[]) : [item];
 }
 
 /** What the map engine needs from an executor. */
 export interface ChunkRunner {
-  runChunk(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
+  runChunk(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
   /** How many chunks can run at once (sizes the default window). */
   readonly parallelism: number;
 }

@@ -5,7 +5,7 @@
  */
 
 /** Work per chunk that amortises one round trip (~20–60 µs here) to a few percent. */
-const TARGET_MS = 1;
+const TARGET_MS = 2;
 /** Growth per measurement: fast enough to reach big chunks in a few round trips. */
 const MAX_GROWTH = 4;
 const MAX_CHUNK = 8192;

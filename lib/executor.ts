@@ -69,7 +69,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
     return this.#changes.subscribe(subscriber);
   });
 
-  protected abstract runChunkNow(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
+  protected abstract runChunkNow(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
   protected abstract liveStats(): LiveStats;
   protected abstract stop(wait: boolean, cancelFutures: boolean): Promise<void>;
   /** The executor-wide taskTimeout, if any. */
@@ -85,7 +85,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
     const task = encodeTask(fn);
     this.#assertOpen();
     const future = new Future<R>();
-    const handle = this.runChunk(task, [args], { timeoutMs: this.defaultTimeout }, {
+    const handle = this.runChunk(task, [args], { timeoutMs: this.defaultTimeout, spread: true }, {
       complete(values, errors) {
         if (future.done()) return;
         const error = errors?.[0];
@@ -120,18 +120,18 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
   }
 
   /** @internal Runs a chunk; counts its outcomes. Used by submit and the map engine. */
-  runChunk(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
+  runChunk(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
     this.#assertOpen();
     const counting: ChunkSink = {
       complete: (values, errors, ms) => {
-        this.#count(args.length, errors);
+        this.#count(items.length, errors);
         sink.complete(values, errors, ms);
       },
     };
-    const unsendable = findUnsendable(args, false);
+    const unsendable = findUnsendable(items, options.spread, false);
     const handle = unsendable
-      ? runPartitioned(args, unsendable, counting, (good, s) => this.runChunkNow(task, good, options, s))
-      : this.runChunkNow(task, args, options, counting);
+      ? runPartitioned(items, unsendable, counting, (good, s) => this.runChunkNow(task, good, options, s))
+      : this.runChunkNow(task, items, options, counting);
     this.changed();
     return handle;
   }

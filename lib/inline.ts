@@ -1,4 +1,5 @@
-import type { ChunkHandle, ChunkOptions, ChunkSink } from './chunk.js';
+import { argsOf, type ChunkHandle, type ChunkOptions, type ChunkSink } from './chunk.js';
+import { isTransferMarker } from './protocol.js';
 import { CancelledError, TaskError, TaskSerializationError, TaskTimeoutError } from './errors.js';
 import { ExecutorBase, type LiveStats } from './executor.js';
 import type { EncodedTask } from './task.js';
@@ -28,7 +29,7 @@ export class InlineExecutor extends ExecutorBase {
   #idle: (() => void)[] = [];
   readonly #modules = new Map<string, Promise<Fn>>();
 
-  protected runChunkNow(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
+  protected runChunkNow(task: EncodedTask, args: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
     const values: unknown[] = new Array(args.length);
     const errors: unknown[] = new Array(args.length);
     let failed = false;
@@ -68,7 +69,7 @@ export class InlineExecutor extends ExecutorBase {
           continue;
         }
         try {
-          values[i] = await this.#runItem(task, args[i]!, options.timeoutMs);
+          values[i] = await this.#runItem(task, argsOf(args[i], options.spread), options.timeoutMs);
         } catch (err) {
           errors[i] = err instanceof Error ? err : new TaskError(structuredCloneOr(err));
           failed = true;
@@ -80,11 +81,11 @@ export class InlineExecutor extends ExecutorBase {
     return chunk;
   }
 
-  async #runItem(task: EncodedTask, args: unknown[], timeoutMs: number | undefined): Promise<unknown> {
+  async #runItem(task: EncodedTask, args: readonly unknown[], timeoutMs: number | undefined): Promise<unknown> {
     const fn = task.local ?? (await this.#load(task));
     let copy: unknown[];
     try {
-      copy = structuredClone(args);
+      copy = structuredClone(args.map((a) => (isTransferMarker(a) ? a.value : a)));
     } catch (err) {
       throw new TaskSerializationError(`an argument cannot be cloned: ${(err as Error).message}`);
     }
@@ -97,6 +98,7 @@ export class InlineExecutor extends ExecutorBase {
       result = await Promise.race([result, limit]).finally(() => clearTimeout(timer));
     }
     result = await result;
+    if (isTransferMarker(result)) result = result.value;
     try {
       return structuredClone(result);
     } catch (err) {

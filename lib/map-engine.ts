@@ -62,6 +62,7 @@ class MapRun<T, R> {
   #closed = false;
   #busy = false; // inside pump: re-entrant calls only mark #again
   #again = false;
+  #scheduled = false;
   #firstError: { at: number; error: unknown } | undefined;
 
   constructor(
@@ -80,7 +81,7 @@ class MapRun<T, R> {
     const size = options.taskTimeout !== undefined ? 1 : options.chunksize;
     this.#sizer = size === undefined || size === 'auto' ? autoSizer() : fixedSizer(size);
     try {
-      this.#feed = feedFrom(source, { ready: () => this.pump(), error: (e) => this.#sourceFailed(e) });
+      this.#feed = feedFrom(source, { ready: () => this.#schedule(), error: (e) => this.#sourceFailed(e) });
     } catch (err) {
       this.#fail(err);
       return;
@@ -89,6 +90,19 @@ class MapRun<T, R> {
   }
 
   readonly teardown = (): void => this.#close();
+
+  /**
+   * A pushing source gets one pump per microtask, not one per value: values emitted
+   * together (a synchronous burst) then form full chunks.
+   */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    void Promise.resolve().then(() => {
+      this.#scheduled = false;
+      this.pump();
+    });
+  }
 
   /** Submits chunks while the window has room, emits what is ready, ends when all is done. */
   pump(): void {
@@ -121,9 +135,8 @@ class MapRun<T, R> {
     const entry: Entry = { first: this.#position, count: items.length, handle: undefined };
     this.#position += items.length;
     this.#outstanding.push(entry);
-    const args = this.spread ? (items as unknown as unknown[][]) : items.map((x) => [x]);
     try {
-      entry.handle = this.runner.runChunk(this.task, args, { timeoutMs: this.options.taskTimeout }, {
+      entry.handle = this.runner.runChunk(this.task, items, { timeoutMs: this.options.taskTimeout, spread: this.spread }, {
         complete: (values, errors, ms) => {
           entry.values = values;
           entry.errors = errors;

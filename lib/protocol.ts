@@ -31,8 +31,9 @@ export interface RunMessage {
   readonly task: number;
   /** Present the first time this worker meets `task`. */
   readonly def?: TaskDef;
-  /** Argument lists, one per item. */
-  readonly args: readonly (readonly unknown[])[];
+  /** One entry per item: its argument list when `spread`, else its only argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   /** Items announce their start (a `StartMessage`) so the host can time them. */
   readonly timed: boolean;
 }

@@ -2,7 +2,7 @@
  * Lets the map engine and the operators drive any Executor: ours run chunks directly;
  * one written by a user (only the public interface) is driven through submit().
  */
-import { SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
+import { argsOf, SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
 import { ExecutorBase, type Executor } from './executor.js';
 import type { MapRunner } from './map-engine.js';
 import type { EncodedTask, Task } from './task.js';
@@ -15,11 +15,11 @@ export function asRunner(executor: Executor): MapRunner {
   return {
     parallelism: 1,
     closedError: () => undefined,
-    runChunk(task: EncodedTask, args: unknown[][], _options, sink: ChunkSink): ChunkHandle {
+    runChunk(task: EncodedTask, items: unknown[], options, sink: ChunkSink): ChunkHandle {
       const fn = (task.local ?? { module: (task.def as { url: string }).url, exportName: (task.def as { exportName: string }).exportName }) as Task<unknown[], unknown>;
-      const futures = args.map((a) => executor.submit(fn, ...a));
-      const values: unknown[] = new Array(args.length);
-      const errors: unknown[] = new Array(args.length);
+      const futures = items.map((item) => executor.submit(fn, ...argsOf(item, options.spread)));
+      const values: unknown[] = new Array(items.length);
+      const errors: unknown[] = new Array(items.length);
       let failed = false;
       let left = futures.length;
       futures.forEach((f, i) =>

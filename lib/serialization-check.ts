@@ -1,4 +1,4 @@
-import { SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
+import { argsOf, SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
 import { TaskSerializationError } from './errors.js';
 import { isTransferMarker } from './protocol.js';
 
@@ -7,14 +7,14 @@ import { isTransferMarker } from './protocol.js';
  * (used only after postMessage has already refused a chunk, so the hot path stays cheap).
  * Returns an error per failing item, or null when all pass.
  */
-export function findUnsendable(args: readonly (readonly unknown[])[], deep: boolean): (Error | undefined)[] | null {
+export function findUnsendable(items: readonly unknown[], spread: boolean, deep: boolean): (Error | undefined)[] | null {
   let errors: (Error | undefined)[] | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const list = args[i]!;
+  for (let i = 0; i < items.length; i++) {
+    const list = argsOf(items[i], spread);
     for (let j = 0; j < list.length; j++) {
       const problem = describeProblem(list[j], deep);
       if (problem) {
-        (errors ??= new Array(args.length))[i] = new TaskSerializationError(
+        (errors ??= new Array(items.length))[i] = new TaskSerializationError(
           `argument ${j} cannot be sent to a worker: ${problem}; pass plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date)`,
         );
         break;
@@ -60,15 +60,15 @@ function hasOwnMethods(proto: object): boolean {
  * handing the sink one combined outcome in the original positions.
  */
 export function runPartitioned(
-  args: unknown[][],
+  args: unknown[],
   errors: (Error | undefined)[],
   sink: ChunkSink,
-  run: (goodArgs: unknown[][], sink: ChunkSink) => ChunkHandle,
+  run: (goodArgs: unknown[], sink: ChunkSink) => ChunkHandle,
 ): ChunkHandle {
   const good: number[] = [];
   for (let i = 0; i < args.length; i++) if (errors[i] === undefined) good.push(i);
   if (good.length === 0) {
-    queueMicrotask(() => sink.complete(new Array(args.length), errors, 0));
+    void Promise.resolve().then(() => sink.complete(new Array(args.length), errors, 0));
     return SETTLED_HANDLE;
   }
   return run(

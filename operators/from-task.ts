@@ -14,7 +14,7 @@ export function fromTask<A extends unknown[], R>(executor: Executor, fn: Task<A,
   const task = encodeTask(fn);
   return new Observable<R>((subscriber) => {
     let done = false;
-    const handle = runner.runChunk(task, [args], {}, {
+    const handle = runner.runChunk(task, [args], { spread: true }, {
       complete(values, errors) {
         done = true;
         const error = errors?.[0];

@@ -27,7 +27,9 @@ export class PoolChunk implements ChunkHandle {
   constructor(
     private readonly control: ChunkControl,
     readonly task: EncodedTask,
-    readonly args: unknown[][],
+    /** The items: argument lists when `spread`, else each item is the only argument. */
+    readonly args: unknown[],
+    readonly spread: boolean,
     readonly timeoutMs: number | undefined,
     readonly sink: ChunkSink,
   ) {}

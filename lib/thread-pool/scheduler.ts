@@ -30,8 +30,8 @@ export class Scheduler implements ChunkControl {
     workers.bind(this);
   }
 
-  enqueue(task: EncodedTask, args: unknown[][], timeoutMs: number | undefined, sink: ChunkSink): PoolChunk {
-    const chunk = new PoolChunk(this, task, args, timeoutMs, sink);
+  enqueue(task: EncodedTask, args: unknown[], spread: boolean, timeoutMs: number | undefined, sink: ChunkSink): PoolChunk {
+    const chunk = new PoolChunk(this, task, args, spread, timeoutMs, sink);
     this.#queue.push(chunk);
     this.queuedItems += args.length;
     this.dispatch();
@@ -87,11 +87,11 @@ export class Scheduler implements ChunkControl {
 
   /** postMessage refused the chunk: fail the items that cannot be cloned, send the rest. */
   #resendCloneable(chunk: PoolChunk): void {
-    const errors = findUnsendable(chunk.args, true) ?? chunk.args.map(() => undefined);
+    const errors = findUnsendable(chunk.args, chunk.spread, true) ?? chunk.args.map(() => undefined);
     if (errors.every((e) => e === undefined)) errors.fill(undefined);
     chunk.state = 'settled';
     const handle = runPartitioned(chunk.args, errors, chunk.sink, (good, sink) =>
-      this.enqueue(chunk.task, good, chunk.timeoutMs, sink),
+      this.enqueue(chunk.task, good, chunk.spread, chunk.timeoutMs, sink),
     );
     if (handle instanceof PoolChunk) chunk.replacedBy = handle;
   }

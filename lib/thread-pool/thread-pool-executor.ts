@@ -84,8 +84,8 @@ export class ThreadPoolExecutor extends ExecutorBase {
     };
   }
 
-  protected runChunkNow(task: EncodedTask, args: unknown[][], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
-    return this.#scheduler.enqueue(task, args, options.timeoutMs ?? this.defaultTimeout, sink);
+  protected runChunkNow(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
+    return this.#scheduler.enqueue(task, items, options.spread, options.timeoutMs ?? this.defaultTimeout, sink);
   }
 
   protected liveStats(): LiveStats {

@@ -157,10 +157,11 @@ export class WorkerSlot {
       ring,
       task: task.id,
       def: first ? task.def : undefined,
-      args: chunk.args,
+      items: chunk.args,
+      spread: chunk.spread,
       timed: chunk.timeoutMs !== undefined,
     });
-    const transfers = transfersOf(chunk.args);
+    const transfers = transfersOf(chunk.args, chunk.spread);
     if (transfers) (this.#outTransfers ??= []).push(...transfers);
     Atomics.store(this.shared, SHARED_RING_START + ring, QUEUED);
     this.#knownTasks.add(task.id);
@@ -259,16 +260,19 @@ export class WorkerSlot {
   }
 }
 
-function transfersOf(args: readonly (readonly unknown[])[]): object[] | undefined {
+/** Unwraps transfer() markers among the arguments and collects what they move. */
+function transfersOf(items: unknown[], spread: boolean): object[] | undefined {
   let list: object[] | undefined;
-  for (const item of args) {
-    for (let j = 0; j < item.length; j++) {
-      const v = item[j];
-      if (isTransferMarker(v)) {
-        (item as unknown[])[j] = v.value;
-        (list ??= []).push(...v.transferList);
-      }
+  const unwrap = (holder: unknown[], j: number) => {
+    const v = holder[j];
+    if (isTransferMarker(v)) {
+      holder[j] = v.value;
+      (list ??= []).push(...v.transferList);
     }
+  };
+  for (let i = 0; i < items.length; i++) {
+    if (!spread) unwrap(items, i);
+    else for (let j = 0; j < (items[i] as unknown[]).length; j++) unwrap(items[i] as unknown[], j);
   }
   return list;
 }
