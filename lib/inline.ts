@@ -1,5 +1,5 @@
 import { argsOf, type ChunkHandle, type ChunkOptions, type ChunkSink } from './chunk.js';
-import { isTransferMarker } from './protocol.js';
+import { isTransferMarker } from './protocol.cjs';
 import { CancelledError, TaskError, TaskSerializationError, TaskTimeoutError } from './errors.js';
 import { ExecutorBase, type LiveStats } from './executor.js';
 import type { EncodedTask } from './task.js';
@@ -35,8 +35,8 @@ export class InlineExecutor extends ExecutorBase {
     let failed = false;
     const settle = (ms: number) => {
       chunk.state = 'settled';
-      this.changed();
       sink.complete(values, failed ? errors : null, ms);
+      this.changed();
     };
     const chunk: InlineChunk = {
       state: 'queued',

@@ -63,6 +63,8 @@ class MapRun<T, R> {
   #busy = false; // inside pump: re-entrant calls only mark #again
   #again = false;
   #scheduled = false;
+  /** The executor refused more work: drain, then end with this error. */
+  #stopped: unknown;
   #firstError: { at: number; error: unknown } | undefined;
 
   constructor(
@@ -117,13 +119,13 @@ class MapRun<T, R> {
       if (!this.#closed) this.#submitWhileRoom();
     } while (this.#again && !this.#closed);
     this.#busy = false;
-    if (!this.#closed && this.#outstanding.length === 0 && this.#feed.exhausted()) this.#finish();
+    if (!this.#closed && this.#outstanding.length === 0 && (this.#stopped || this.#feed.exhausted())) this.#finish();
   }
 
   #submitWhileRoom(): void {
     const feed = this.#feed!;
     const size = this.#sizer.next();
-    while (this.#outstanding.length < this.#window && !this.gate?.blocked()) {
+    while (this.#outstanding.length < this.#window && !this.#stopped && !this.gate?.blocked()) {
       const items = feed.take(size);
       if (this.#closed || items.length === 0) break;
       this.#submit(items);
@@ -149,7 +151,11 @@ class MapRun<T, R> {
         },
       });
     } catch (err) {
-      this.#fail(err); // shut down or broken
+      // Shut down (or broken) under us: what was submitted still runs, so its values are
+      // emitted; the error comes where the next value would have.
+      this.#outstanding.pop();
+      this.#stopped = err;
+      this.#feed?.close();
     }
   }
 
@@ -195,7 +201,7 @@ class MapRun<T, R> {
   }
 
   #finish(): void {
-    const first = this.#firstError;
+    const first = this.#firstError ?? (this.#stopped ? { at: Infinity, error: this.#stopped } : undefined);
     this.#close();
     if (first) this.subscriber.error(first.error);
     else this.subscriber.complete();

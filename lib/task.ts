@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TaskDef } from './protocol.js';
+import type { TaskDef } from './protocol.cjs';
 
 /** A function that runs in a worker: self-contained, like a function Python can pickle. */
 export type TaskFn<A extends unknown[], R> = (...args: A) => R | PromiseLike<R>;

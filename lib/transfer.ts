@@ -1,4 +1,4 @@
-import { TRANSFER_BRAND, type TransferMarker } from './protocol.js';
+import { TRANSFER_BRAND, type TransferMarker } from './protocol.cjs';
 
 /**
  * Marks ArrayBuffers or MessagePorts inside `value` to be moved to the other thread

@@ -1,5 +1,5 @@
 import type { ChunkHandle, ChunkSink } from '../chunk.js';
-import { RUNNING, STOP } from '../protocol.js';
+import { DONE, RUNNING, STOP } from '../protocol.cjs';
 import type { EncodedTask } from '../task.js';
 import type { WorkerSlot } from './worker-slot.js';
 
@@ -42,7 +42,7 @@ export class PoolChunk implements ChunkHandle {
     if (this.replacedBy) return this.replacedBy.started();
     if (this.state !== 'sent' || !this.slot) return false;
     const s = this.slot.ringState(this);
-    return s === RUNNING || s === STOP;
+    return s === RUNNING || s === STOP || s === DONE;
   }
 
   cancel(stopRunning: boolean): void {

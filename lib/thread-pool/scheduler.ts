@@ -6,7 +6,7 @@
  */
 import { CancelledError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import { decodeError } from '../decode-error.js';
-import { QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.js';
+import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.cjs';
 import { findUnsendable, runPartitioned } from '../serialization-check.js';
 import type { ChunkSink } from '../chunk.js';
 import type { EncodedTask } from '../task.js';
@@ -63,6 +63,7 @@ export class Scheduler implements ChunkControl {
   }
 
   #shift(): void {
+    this.#queue[this.#head] = undefined!; // a settled chunk must not stay reachable
     this.#head++;
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue.splice(0, this.#head);
@@ -145,16 +146,14 @@ export class Scheduler implements ChunkControl {
   cancel(chunk: PoolChunk, stopRunning: boolean): void {
     if (chunk.state === 'settled' || this.withdraw(chunk)) return;
     const slot = chunk.slot!;
-    if (!stopRunning) {
-      slot.compareExchangeRing(chunk, RUNNING, STOP);
-      return;
-    }
+    // Still running (not DONE, its outcome not already on the way)? Ask it to stop.
+    if (slot.compareExchangeRing(chunk, RUNNING, STOP) !== RUNNING || !stopRunning) return;
     chunk.killedFor = 'cancel';
     this.#kill(slot, chunk, new CancelledError());
   }
 
   #timeout(chunk: PoolChunk): void {
-    if (chunk.state !== 'sent' || !chunk.slot) return;
+    if (chunk.state !== 'sent' || !chunk.slot || chunk.slot.ringState(chunk) === DONE) return;
     chunk.killedFor = 'timeout';
     this.#kill(chunk.slot, chunk, new TaskTimeoutError(chunk.timeoutMs!));
   }

@@ -4,7 +4,7 @@
  * and when repeated start failures mean the executor is broken.
  */
 import { BrokenExecutorError } from '../errors.js';
-import type { InitSpec, WorkerMessage } from '../protocol.js';
+import type { InitSpec, WorkerMessage } from '../protocol.cjs';
 import type { ResourceLimits } from 'node:worker_threads';
 import { WorkerSlot, type Death, type SlotListener, type StartFailure } from './worker-slot.js';
 

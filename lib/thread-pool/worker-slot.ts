@@ -3,18 +3,20 @@
  * small shared ring of chunk states. Knows nothing of queues or futures; it sends what
  * the scheduler gives it and reports every message and its death.
  */
-import { MessageChannel, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { BlobWorker, spawn, Transfer } from 'threads';
 import {
   isTransferMarker, QUEUED, RING_SIZE, SHARED_BUSY, SHARED_LENGTH, SHARED_RING_START,
   type InitSpec, type RunMessage, type WorkerApi, type WorkerMessage,
-} from '../protocol.js';
+} from '../protocol.cjs';
 import type { PoolChunk } from './pool-chunk.js';
 
-const RUNTIME_URL = new URL('../worker/runtime.js', import.meta.url).href;
+const RUNTIME_PATH = fileURLToPath(new URL('../worker/runtime.cjs', import.meta.url));
 // Eval'd boot text: threads.js resolves worker paths against its caller's stack; a
-// BlobWorker that imports our runtime by absolute URL side-steps that.
-const BOOT = `import(${JSON.stringify(RUNTIME_URL)}).catch((e) => { console.error(e); process.exit(1) })`;
+// BlobWorker that requires our runtime by absolute path side-steps that. The runtime is
+// CommonJS because a worker's first import() starts the ESM loader, ~45 ms per spawn here.
+const BOOT = `require(${JSON.stringify(RUNTIME_PATH)})`;
 
 export interface SlotOptions {
   readonly name?: string;
@@ -76,6 +78,7 @@ export class WorkerSlot {
   #lastError: { reason: string; error: unknown } | undefined;
   #referenced = true;
   #onDeath: ((death: Death) => void) | undefined;
+  #spawnListeners = new Set<(e: unknown) => void>();
 
   constructor(
     private readonly listener: SlotListener,
@@ -85,6 +88,19 @@ export class WorkerSlot {
       name: options.name,
       resourceLimits: options.resourceLimits,
     } as never) as NodeWorker;
+    // Remember the listeners threads.js's spawn() adds (see #died).
+    const add = this.#worker.addEventListener.bind(this.#worker);
+    const remove = this.#worker.removeEventListener.bind(this.#worker);
+    Object.assign(this.#worker, {
+      addEventListener: (event: string, fn: (e: unknown) => void) => {
+        if (event === 'message') this.#spawnListeners.add(fn);
+        add(event as never, fn as never);
+      },
+      removeEventListener: (event: string, fn: (e: unknown) => void) => {
+        this.#spawnListeners.delete(fn);
+        remove(event as never, fn as never);
+      },
+    });
     // threads.js listens to neither; without these an OOM or crash would kill the host.
     this.#worker.on('error', (err: Error & { code?: string }) => {
       this.#lastError ??= {
@@ -93,8 +109,19 @@ export class WorkerSlot {
       };
     });
     this.#worker.on('exit', (code: number) => {
-      // Let messages posted just before the exit (a crash report) arrive first.
-      setImmediate(() => this.#died(code));
+      // Messages posted just before the exit (results, a crash report) may still wait
+      // in our port: take them first, so that they count and the reason is right.
+      this.ready = false;
+      if (this.#port) {
+        let batch: { message: WorkerMessage[] } | undefined;
+        let got = false;
+        while ((batch = receiveMessageOnPort(this.#port) as typeof batch)) {
+          for (const m of batch.message) this.listener.onMessage(this, m);
+          got = true;
+        }
+        if (got) this.listener.afterMessages(this);
+      }
+      this.#died(code);
     });
   }
 
@@ -128,6 +155,7 @@ export class WorkerSlot {
     } catch (error) {
       throw { stage, error } satisfies StartFailure;
     }
+    this.#onDeath = undefined;
     this.ready = !this.dead;
   }
 
@@ -193,9 +221,13 @@ export class WorkerSlot {
       if (!msg.def && lostDefs.has(msg.task)) msg = { ...msg, def: lostDefs.get(msg.task) };
       try {
         this.#port!.postMessage([msg]);
-        lostDefs.delete(msg.task);
+        if (lostDefs.delete(msg.task)) this.#knownTasks.add(msg.task);
       } catch {
-        if (msg.def) lostDefs.set(msg.task, msg.def);
+        if (msg.def) {
+          // The definition never arrived: the task's next chunk must carry it.
+          lostDefs.set(msg.task, msg.def);
+          this.#knownTasks.delete(msg.task);
+        }
         const chunk = this.inflight.get(msg.id);
         if (chunk) {
           this.release(chunk);
@@ -255,6 +287,13 @@ export class WorkerSlot {
       : this.#lastError
         ? { ...this.#lastError, exitCode: undefined, requested }
         : { reason: `the task called process.exit(${code})`, exitCode: code, requested };
+    if (this.#onDeath) {
+      // threads.js's spawn() waits for an init message with a 30 s timer that nothing
+      // clears when the thread dies first; that timer would keep the process alive.
+      // Answer it, so it settles (our start() has already failed through #onDeath).
+      // Node has removed the Worker's listeners by now, so call the recorded ones.
+      for (const fn of this.#spawnListeners) fn({ data: { type: 'init', exposed: { type: 'function' } } });
+    }
     this.#onDeath?.(death);
     this.listener.onExit(this, death);
   }

@@ -6,11 +6,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import { expose } from 'threads/worker';
 import {
-  isTransferMarker, QUEUED, RUNNING, SHARED_BUSY, SHARED_RING_START, STOP,
+  DONE, isTransferMarker, QUEUED, RUNNING, SHARED_BUSY, SHARED_RING_START, STOP,
   type DoneMessage, type InitSpec, type RunMessage, type WireError, type WorkerApi, type WorkerMessage,
-} from '../protocol.js';
-import { encodeError } from './encode-error.js';
-import { defineTask, explainError, getTask, type LoadedTask } from './task-loader.js';
+} from '../protocol.cjs';
+import { encodeError } from './encode-error.cjs';
+import { defineTask, explainError, getTask, type LoadedTask } from './task-loader.cjs';
 
 let port: MessagePort;
 let shared: Int32Array;
@@ -59,9 +59,10 @@ async function pump(): Promise<void> {
     // Packed (not holey): V8 serialises a packed array far faster.
     const values: unknown[] = [];
     let errors: (WireError | undefined)[] | null = null;
-    const entry = getTask(m.task)!;
+    const entry = getTask(m.task);
     let fn: LoadedTask | undefined;
     try {
+      if (!entry) throw new Error(`internal: task ${m.task} was never defined in this worker`);
       fn = typeof entry.fn === 'function' ? entry.fn : await entry.fn;
     } catch (err) {
       errors = new Array(n).fill(encodeError(err));
@@ -85,10 +86,11 @@ async function pump(): Promise<void> {
         values.push(r);
       } catch (err) {
         values.push(undefined);
-        (errors ??= new Array(n))[i] = encodeError(explainError(err, entry));
+        (errors ??= new Array(n))[i] = encodeError(explainError(err, entry!));
       }
       shared[SHARED_BUSY] = 0;
     }
+    Atomics.store(shared, ringIndex, DONE);
     const t1 = performance.now();
     queueDone({ k: 'done', id: m.id, values, errors, ms: t1 - t0 });
     // Results of quick chunks travel together. After a slow chunk, results go home at

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TaskDef } from '../protocol.js';
+import type { TaskDef } from '../protocol.cjs';
 
 export type LoadedTask = (...args: unknown[]) => unknown;
 
@@ -48,8 +48,9 @@ export function getTask(id: number): TaskEntry | undefined {
 /** Gives a ReferenceError from an inline task the reason users need. */
 export function explainError(err: unknown, entry: TaskEntry): unknown {
   if (entry.inline && err instanceof ReferenceError && / is not defined$/.test(err.message)) {
+    const stack = err.stack; // V8 formats `stack` lazily: read it before changing the message
     err.message += CLOSURE_HINT;
-    if (err.stack) err.stack = err.stack.replace(/^(ReferenceError: .*? is not defined)/, `$1${CLOSURE_HINT}`);
+    if (stack) err.stack = stack.replace(/^(ReferenceError: .*? is not defined)/, `$1${CLOSURE_HINT}`);
   }
   return err;
 }

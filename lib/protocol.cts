@@ -88,6 +88,8 @@ export const RUNNING = 1;
 export const WITHDRAWN = 2;
 /** Set by the host on a running chunk: finish the current item, skip the rest. */
 export const STOP = 3;
+/** Set by the worker when a chunk is finished (its outcome is on its way). */
+export const DONE = 4;
 
 /** Layout of the shared Int32Array. */
 export const SHARED_BUSY = 0; // 1 while the worker runs an item (for stats.running)

@@ -1,4 +1,4 @@
-import type { WireError } from '../protocol.js';
+import type { WireError } from '../protocol.cjs';
 
 const BUILTIN_ERRORS = new Set([
   'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
