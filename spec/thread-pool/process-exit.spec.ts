@@ -82,4 +82,20 @@ describe('an idle ThreadPoolExecutor does not keep the process alive', function 
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('still alive');
   });
+
+  it('a script whose running map is cancelled by unsubscribing, then shut down, exits promptly', async function () {
+    const r = await runScript(`
+      import { ThreadPoolExecutor } from ${JSON.stringify(LIBRARY)};
+      const ex = new ThreadPoolExecutor({ maxWorkers: 2 });
+      const slow = (ms) => new Promise((r) => setTimeout(() => r(ms), ms));
+      const sub = ex.map(slow, [5000, 5000, 5000, 5000], { chunksize: 1 }).subscribe();
+      await new Promise((r) => setTimeout(r, 500));
+      sub.unsubscribe();
+      await ex.shutdown({ wait: true });
+      console.log('shut down');
+    `);
+    expect(r.timedOut, `still running after 10 s; stdout: ${r.stdout}; stderr: ${r.stderr}`).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('shut down');
+  });
 });
