@@ -43,18 +43,24 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('usage: node dist/benchmarks/run.js [--quick] [--rounds N] [--only ids] [--scenarios ids] [--workers N] [--out name]');
+  console.log(
+    'usage: node dist/benchmarks/run.js [--quick] [--rounds N] [--only ids] [--scenarios ids] [--workers N] [--out name]',
+  );
   console.log(`contenders: ${Object.keys(REGISTRY).join(', ')}\nscenarios: ${ALL.map((s) => s.id).join(', ')}`);
   process.exit(0);
 }
 const quick = args.quick;
 const rounds = Number(args.rounds ?? (quick ? 3 : 5));
 const workers = Number(args.workers);
-const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = args.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const wanted = args.scenarios?.split(',').map((s) => s.trim());
 const scenarios = wanted ? ALL.filter((s) => wanted.includes(s.id)) : ALL;
 const outName = args.out ?? (quick || only || wanted ? 'partial' : 'latest');
-if (!(rounds >= 1) || !(workers >= 1) || scenarios.length === 0) throw new Error('bad --rounds, --workers or --scenarios');
+if (!(rounds >= 1) || !(workers >= 1) || scenarios.length === 0)
+  throw new Error('bad --rounds, --workers or --scenarios');
 
 const selected = (id: string, base?: string): boolean =>
   !only || only.some((o) => id === o || id.startsWith(o + '-') || base === o || (base ?? '').startsWith(o + '-'));
@@ -66,7 +72,11 @@ function contender(s: Scenario, id: string): Promise<Contender | Error> {
   if (own) return Promise.resolve(own);
   const entry = REGISTRY[id];
   if (!entry) return Promise.resolve(new Error(`unknown contender ${id}`));
-  if (!loaded.has(id)) loaded.set(id, entry.load().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+  if (!loaded.has(id))
+    loaded.set(
+      id,
+      entry.load().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    );
   return loaded.get(id)!;
 }
 
@@ -95,7 +105,16 @@ async function main(): Promise<void> {
     const cs = new Map<string, Contender>();
     for (const id of ids) {
       const c = await contender(s, id);
-      if (c instanceof Error) rows.set(id, { contender: placeholder(id), samples: [], items: 0, median: NaN, min: NaN, max: NaN, error: c.message });
+      if (c instanceof Error)
+        rows.set(id, {
+          contender: placeholder(id),
+          samples: [],
+          items: 0,
+          median: NaN,
+          min: NaN,
+          max: NaN,
+          error: c.message,
+        });
       else {
         cs.set(id, c);
         rows.set(id, { contender: c, samples: [], items: 0, median: NaN, min: NaN, max: NaN });
@@ -132,7 +151,8 @@ async function main(): Promise<void> {
       row.min = Math.min(...v);
       row.max = Math.max(...v);
       const tot = row.samples.filter((x) => x.startMs !== undefined && x.closeMs !== undefined);
-      if (s.metric === 'throughput' && tot.length) row.totalMedian = median(tot.map((x) => x.startMs! + x.value + x.closeMs!));
+      if (s.metric === 'throughput' && tot.length)
+        row.totalMedian = median(tot.map((x) => x.startMs! + x.value + x.closeMs!));
       if (row.error) [row.warning, row.error] = [row.error, undefined]; // keep the earlier rounds
     }
     results.push({ scenario: s, rows: [...rows.values()] });
@@ -140,7 +160,12 @@ async function main(): Promise<void> {
   bar.stop();
   const mc = machine();
   const command = `node dist/benchmarks/run.js ${process.argv.slice(2).join(' ')}`.trim();
-  const md = markdown(results, mc, { command, rounds, workers, quick, spin5ms: ctx.spin5ms, spin2us: ctx.spin2us, only }, pythonNote);
+  const md = markdown(
+    results,
+    mc,
+    { command, rounds, workers, quick, spin5ms: ctx.spin5ms, spin2us: ctx.spin2us, only },
+    pythonNote,
+  );
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, `${outName}.md`), md);
   writeFileSync(path.join(resultsDir, `${outName}.svg`), svg(results, mc));

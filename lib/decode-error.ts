@@ -2,7 +2,13 @@ import { CancelledError, TaskError, TaskSerializationError } from './errors.js';
 import type { WireError } from './protocol.cjs';
 
 const BUILTINS: Record<string, new (message?: string) => Error> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
 };
 
 /**

@@ -35,9 +35,7 @@ export class WaitTimeoutError extends FuturesError {}
  */
 export class TaskTimeoutError extends FuturesError {
   constructor(readonly timeoutMs: number) {
-    super(
-      `the task ran longer than its taskTimeout of ${timeoutMs} ms; its worker was terminated and replaced`,
-    );
+    super(`the task ran longer than its taskTimeout of ${timeoutMs} ms; its worker was terminated and replaced`);
   }
 }
 

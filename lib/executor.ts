@@ -69,7 +69,12 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
     return this.#changes.subscribe(subscriber);
   });
 
-  protected abstract runChunkNow(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
+  protected abstract runChunkNow(
+    task: EncodedTask,
+    items: unknown[],
+    options: ChunkOptions,
+    sink: ChunkSink,
+  ): ChunkHandle;
   protected abstract liveStats(): LiveStats;
   protected abstract stop(wait: boolean, cancelFutures: boolean): Promise<void>;
   /** The executor-wide taskTimeout, if any. */
@@ -85,15 +90,20 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
     const task = encodeTask(fn);
     this.#assertOpen();
     const future = new Future<R>();
-    const handle = this.runChunk(task, [args], { timeoutMs: this.defaultTimeout, spread: true }, {
-      complete(values, errors) {
-        if (future.done()) return;
-        const error = errors?.[0];
-        if (error === undefined) future.setResult(values[0] as R);
-        else if (error instanceof CancelledError) future._abandon();
-        else future.setException(error);
+    const handle = this.runChunk(
+      task,
+      [args],
+      { timeoutMs: this.defaultTimeout, spread: true },
+      {
+        complete(values, errors) {
+          if (future.done()) return;
+          const error = errors?.[0];
+          if (error === undefined) future.setResult(values[0] as R);
+          else if (error instanceof CancelledError) future._abandon();
+          else future.setException(error);
+        },
       },
-    });
+    );
     if (!future.done()) future._setOwner(handle);
     return future;
   }

@@ -136,16 +136,17 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
 
   // RxJS reports a throwing terminal observer asynchronously, which crashes Node; the
   // contract asks for console.error and the other observers still running.
-  override subscribe(
-    observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null,
-  ): Subscription {
+  override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
     if (observerOrNext instanceof Subscriber || observerOrNext == null) {
       return super.subscribe(observerOrNext ?? undefined);
     }
     const o = typeof observerOrNext === 'function' ? { next: observerOrNext } : observerOrNext;
     return super.subscribe({
       next: o.next && ((v: T) => invokeReporting(o.next!.bind(o), v)),
-      error: (e: unknown) => (o.error ? invokeReporting(o.error.bind(o), e) : reportCallbackError(e, 'a future failed and its observer has no error handler')),
+      error: (e: unknown) =>
+        o.error
+          ? invokeReporting(o.error.bind(o), e)
+          : reportCallbackError(e, 'a future failed and its observer has no error handler'),
       complete: o.complete && (() => invokeReporting(o.complete!.bind(o), undefined)),
     });
   }

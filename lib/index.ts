@@ -12,7 +12,14 @@ export { transfer } from './transfer.js';
 export { asCompleted, wait, type ReturnWhen } from './waiting.js';
 export { getDefaultExecutor, setDefaultExecutor } from './default-executor.js';
 export {
-  BrokenExecutorError, CancelledError, ExecutorShutdownError, InvalidStateError, TaskError,
-  TaskSerializationError, TaskTimeoutError, WaitTimeoutError, WorkerCrashedError,
+  BrokenExecutorError,
+  CancelledError,
+  ExecutorShutdownError,
+  InvalidStateError,
+  TaskError,
+  TaskSerializationError,
+  TaskTimeoutError,
+  WaitTimeoutError,
+  WorkerCrashedError,
 } from './errors.js';
 export { parallelMap, submitOn, fromTask, type ParallelMapOptions } from '../operators/index.js';

@@ -56,27 +56,30 @@ export class InlineExecutor extends ExecutorBase {
       },
     };
     this.#queuedItems += args.length;
-    this.#queue.push({ chunk, run: async () => {
-      if (chunk.state !== 'queued') return;
-      chunk.state = 'running';
-      this.#queuedItems -= args.length;
-      this.changed();
-      const t0 = performance.now();
-      for (let i = 0; i < args.length; i++) {
-        if (chunk.stop) {
-          errors[i] = new CancelledError();
-          failed = true;
-          continue;
+    this.#queue.push({
+      chunk,
+      run: async () => {
+        if (chunk.state !== 'queued') return;
+        chunk.state = 'running';
+        this.#queuedItems -= args.length;
+        this.changed();
+        const t0 = performance.now();
+        for (let i = 0; i < args.length; i++) {
+          if (chunk.stop) {
+            errors[i] = new CancelledError();
+            failed = true;
+            continue;
+          }
+          try {
+            values[i] = await this.#runItem(task, argsOf(args[i], options.spread), options.timeoutMs);
+          } catch (err) {
+            errors[i] = err instanceof Error ? err : new TaskError(structuredCloneOr(err));
+            failed = true;
+          }
         }
-        try {
-          values[i] = await this.#runItem(task, argsOf(args[i], options.spread), options.timeoutMs);
-        } catch (err) {
-          errors[i] = err instanceof Error ? err : new TaskError(structuredCloneOr(err));
-          failed = true;
-        }
-      }
-      settle(performance.now() - t0);
-    } });
+        settle(performance.now() - t0);
+      },
+    });
     this.#kick();
     return chunk;
   }
@@ -114,7 +117,8 @@ export class InlineExecutor extends ExecutorBase {
     if (!p) {
       p = import(def.url).then((ns: Record<string, unknown>) => {
         const fn = ns[def.exportName];
-        if (typeof fn !== 'function') throw new TypeError(`task module ${def.url} has no function export named '${def.exportName}'`);
+        if (typeof fn !== 'function')
+          throw new TypeError(`task module ${def.url} has no function export named '${def.exportName}'`);
         return fn as Fn;
       });
       this.#modules.set(key, p);
@@ -135,7 +139,12 @@ export class InlineExecutor extends ExecutorBase {
   }
 
   protected liveStats(): LiveStats {
-    return { workers: 1, idleWorkers: this.#running ? 0 : 1, queued: this.#queuedItems, running: this.#running ? 1 : 0 };
+    return {
+      workers: 1,
+      idleWorkers: this.#running ? 0 : 1,
+      queued: this.#queuedItems,
+      running: this.#running ? 1 : 0,
+    };
   }
 
   protected async stop(_wait: boolean, cancelFutures: boolean): Promise<void> {

@@ -4,7 +4,7 @@
  * (counting finished-but-not-emitted ones), output is reordered to input order when
  * `ordered`, and however the subscription ends, its unfinished chunks are cancelled.
  */
-import { Observable, type Subscriber } from 'rxjs';
+import type { Subscriber } from 'rxjs';
 import type { ChunkHandle, ChunkRunner } from './chunk.js';
 import { autoSizer, fixedSizer, type ChunkSizer } from './chunking.js';
 import { CancelledError } from './errors.js';
@@ -138,18 +138,23 @@ class MapRun<T, R> {
     this.#position += items.length;
     this.#outstanding.push(entry);
     try {
-      entry.handle = this.runner.runChunk(this.task, items, { timeoutMs: this.options.taskTimeout, spread: this.spread }, {
-        complete: (values, errors, ms) => {
-          entry.values = values;
-          entry.errors = errors;
-          this.#sizer.record(items.length, ms);
-          if (this.#mode === 'immediate' && errors?.some((e) => e !== undefined)) {
-            this.#outstanding.splice(this.#outstanding.indexOf(entry), 1);
-            return this.#emitEntry(entry);
-          }
-          this.pump();
+      entry.handle = this.runner.runChunk(
+        this.task,
+        items,
+        { timeoutMs: this.options.taskTimeout, spread: this.spread },
+        {
+          complete: (values, errors, ms) => {
+            entry.values = values;
+            entry.errors = errors;
+            this.#sizer.record(items.length, ms);
+            if (this.#mode === 'immediate' && errors?.some((e) => e !== undefined)) {
+              this.#outstanding.splice(this.#outstanding.indexOf(entry), 1);
+              return this.#emitEntry(entry);
+            }
+            this.pump();
+          },
         },
-      });
+      );
     } catch (err) {
       // Shut down (or broken) under us: what was submitted still runs, so its values are
       // emitted; the error comes where the next value would have.

@@ -109,8 +109,9 @@ function observableFeed<T>(source: ObservableInput<T>, events: FeedEvents): Item
   const buffer: T[] = [];
   let head = 0;
   let done = false;
-  let subscription: Subscription | undefined;
   let closed = false;
+  // Assigned after subscribe() returns; close() may run before that (a synchronous source).
+  let subscription: Subscription | undefined = undefined;
   const feed: ItemFeed<T> = {
     take(n) {
       const out = buffer.slice(head, head + n);

@@ -36,7 +36,9 @@ export function checkInteger(where: string, name: string, value: unknown, min = 
     throw new TypeError(`${where}: ${name} must be an integer, got ${describe(value)}`);
   }
   if (value < min) {
-    throw new RangeError(`${where}: ${name} must be ${min === 1 ? 'a positive integer' : `at least ${min}`}, got ${value}`);
+    throw new RangeError(
+      `${where}: ${name} must be ${min === 1 ? 'a positive integer' : `at least ${min}`}, got ${value}`,
+    );
   }
 }
 

@@ -16,7 +16,10 @@ export function asRunner(executor: Executor): MapRunner {
     parallelism: 1,
     closedError: () => undefined,
     runChunk(task: EncodedTask, items: unknown[], options, sink: ChunkSink): ChunkHandle {
-      const fn = (task.local ?? { module: (task.def as { url: string }).url, exportName: (task.def as { exportName: string }).exportName }) as Task<unknown[], unknown>;
+      const fn = (task.local ?? {
+        module: (task.def as { url: string }).url,
+        exportName: (task.def as { exportName: string }).exportName,
+      }) as Task<unknown[], unknown>;
       const futures = items.map((item) => executor.submit(fn, ...argsOf(item, options.spread)));
       const values: unknown[] = new Array(items.length);
       const errors: unknown[] = new Array(items.length);

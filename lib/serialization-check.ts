@@ -7,7 +7,11 @@ import { isTransferMarker } from './protocol.cjs';
  * (used only after postMessage has already refused a chunk, so the hot path stays cheap).
  * Returns an error per failing item, or null when all pass.
  */
-export function findUnsendable(items: readonly unknown[], spread: boolean, deep: boolean): (Error | undefined)[] | null {
+export function findUnsendable(
+  items: readonly unknown[],
+  spread: boolean,
+  deep: boolean,
+): (Error | undefined)[] | null {
   let errors: (Error | undefined)[] | null = null;
   for (let i = 0; i < items.length; i++) {
     const list = argsOf(items[i], spread);
@@ -30,7 +34,14 @@ function describeProblem(value: unknown, deep: boolean): string | null {
   if (typeof value !== 'object' || value === null) return null;
   if (isTransferMarker(value)) return deep ? describeProblem(value.value, deep) : null;
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto !== null && proto !== Object.prototype && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Error) && hasOwnMethods(proto)) {
+  if (
+    proto !== null &&
+    proto !== Object.prototype &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof Error) &&
+    hasOwnMethods(proto)
+  ) {
     const name = (proto.constructor as { name?: string } | undefined)?.name ?? 'a class';
     return `an instance of ${name} would arrive as a plain object without its methods`;
   }

@@ -37,7 +37,9 @@ export function task<F extends (...args: any[]) => unknown>(
     throw new TypeError(`task(): exportName must be a non-empty string, got ${String(exportName)}`);
   }
   if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
-    throw new TypeError(`task(): module not found: ${fileURLToPath(url)} (use an absolute path or new URL('./x.js', import.meta.url))`);
+    throw new TypeError(
+      `task(): module not found: ${fileURLToPath(url)} (use an absolute path or new URL('./x.js', import.meta.url))`,
+    );
   }
   return Object.freeze({ module: url.href, exportName });
 }
@@ -66,7 +68,8 @@ export interface EncodedTask {
 }
 
 let nextId = 0;
-const fnCache = new WeakMap<Function, EncodedTask>();
+type AnyFunction = (...args: never[]) => unknown;
+const fnCache = new WeakMap<AnyFunction, EncodedTask>();
 const sourceIds = new Map<string, EncodedTask>();
 const refCache = new WeakMap<object, EncodedTask>();
 
@@ -91,12 +94,10 @@ export function encodeTask(fn: Task<any, any>): EncodedTask {
     }
     return enc;
   }
-  throw new TypeError(
-    `a task must be a function or task(url, exportName), got ${fn === null ? 'null' : typeof fn}`,
-  );
+  throw new TypeError(`a task must be a function or task(url, exportName), got ${fn === null ? 'null' : typeof fn}`);
 }
 
-function encodeFunction(fn: Function): EncodedTask {
+function encodeFunction(fn: AnyFunction): EncodedTask {
   const source = Function.prototype.toString.call(fn);
   if (fn.name.startsWith('bound ') || /\{\s*\[native code\]\s*\}$/.test(source)) {
     throw new TypeError(

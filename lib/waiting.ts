@@ -73,7 +73,9 @@ export function wait<T>(
   checkDuration('wait', 'timeout', o.timeout, true);
   const returnWhen = (o.returnWhen ?? 'ALL_COMPLETED') as ReturnWhen;
   if (!['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED'].includes(returnWhen)) {
-    throw new TypeError(`wait: returnWhen must be 'FIRST_COMPLETED', 'FIRST_EXCEPTION' or 'ALL_COMPLETED', got ${String(returnWhen)}`);
+    throw new TypeError(
+      `wait: returnWhen must be 'FIRST_COMPLETED', 'FIRST_EXCEPTION' or 'ALL_COMPLETED', got ${String(returnWhen)}`,
+    );
   }
   const all = new Set(futures);
   const split = () => {

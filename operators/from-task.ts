@@ -14,17 +14,22 @@ export function fromTask<A extends unknown[], R>(executor: Executor, fn: Task<A,
   const task = encodeTask(fn);
   return new Observable<R>((subscriber) => {
     let done = false;
-    const handle = runner.runChunk(task, [args], { spread: true }, {
-      complete(values, errors) {
-        done = true;
-        const error = errors?.[0];
-        if (error !== undefined) subscriber.error(error);
-        else {
-          subscriber.next(values[0] as R);
-          subscriber.complete();
-        }
+    const handle = runner.runChunk(
+      task,
+      [args],
+      { spread: true },
+      {
+        complete(values, errors) {
+          done = true;
+          const error = errors?.[0];
+          if (error !== undefined) subscriber.error(error);
+          else {
+            subscriber.next(values[0] as R);
+            subscriber.complete();
+          }
+        },
       },
-    });
+    );
     return () => {
       if (!done) handle.cancel(true);
     };

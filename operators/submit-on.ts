@@ -12,7 +12,8 @@ import { encodeTask, type Task } from '../lib/task.js';
  * source$.pipe(submitOn(ex, (x: number) => x * 2), mergeAll()).subscribe(console.log);
  */
 export function submitOn<T, R>(executor: Executor, fn: Task<[T], R>): OperatorFunction<T, Future<R>> {
-  if (typeof executor?.submit !== 'function') throw new TypeError('submitOn(executor, fn): executor must be an Executor');
+  if (typeof executor?.submit !== 'function')
+    throw new TypeError('submitOn(executor, fn): executor must be an Executor');
   encodeTask(fn); // a bad task fails here, at the call, not at the first value
   return (source) =>
     new Observable<Future<R>>((subscriber) => {

@@ -29,7 +29,11 @@ export const REGISTRY: Record<string, Entry> = {
     family: 'peer',
     load: async () => (await import('./threads-pool.js')).threadsPool,
   },
-  'raw-1': { label: 'raw worker_threads, 1 item/msg', family: 'floor', load: async () => (await import('./raw.js')).raw1 },
+  'raw-1': {
+    label: 'raw worker_threads, 1 item/msg',
+    family: 'floor',
+    load: async () => (await import('./raw.js')).raw1,
+  },
   'raw-100': {
     label: 'raw worker_threads, 100 items/msg',
     family: 'floor',

@@ -19,7 +19,9 @@ async function open(workers: number): Promise<PoolHandle> {
     map: (task: TaskName, items: readonly number[]) => Promise.all(items.map((x) => run(task, x))),
     async cancelLatency(busyMs: number): Promise<number> {
       const busy = [0, 1].map(() => pool.exec('busyFor', [busyMs]));
-      const settled = busy.map((p) => Promise.resolve(p as unknown as PromiseLike<unknown>).then(undefined, () => undefined));
+      const settled = busy.map((p) =>
+        Promise.resolve(p as unknown as PromiseLike<unknown>).then(undefined, () => undefined),
+      );
       await sleep(200);
       const t0 = now();
       for (const p of busy) p.cancel();

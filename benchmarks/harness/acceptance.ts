@@ -20,7 +20,12 @@ export function acceptance(results: ScenarioResult[]): Check[] {
   const out: Check[] = [];
   const ratio = (check: string, a: number, b: number, min: number | undefined): void => {
     const v = a / b;
-    out.push({ check, measured: `${fmtNum(v)}×`, target: min === undefined ? '—' : `≥ ${min}×`, pass: min === undefined ? undefined : v >= min });
+    out.push({
+      check,
+      measured: `${fmtNum(v)}×`,
+      target: min === undefined ? '—' : `≥ ${min}×`,
+      pass: min === undefined ? undefined : v >= min,
+    });
   };
   const p = get('overhead', 'piscina');
   const o1 = get('overhead', 'rf-pmap-1');
@@ -31,22 +36,40 @@ export function acceptance(results: ScenarioResult[]): Check[] {
   if (oa && p) ratio("overhead: parallelMap 'auto' vs piscina (tasks/s)", rate(oa), rate(p), 30);
   if (oa && r100) ratio("overhead: parallelMap 'auto' vs raw 100 items/msg (tasks/s)", rate(oa), rate(r100), undefined);
   if (oa && py && oa.totalMedian && py.totalMedian)
-    ratio("overhead incl. start+shutdown: parallelMap 'auto' vs Python ProcessPoolExecutor(2).map", py.totalMedian, oa.totalMedian, 30);
+    ratio(
+      "overhead incl. start+shutdown: parallelMap 'auto' vs Python ProcessPoolExecutor(2).map",
+      py.totalMedian,
+      oa.totalMedian,
+      30,
+    );
   const cs = get('cpu', 'serial');
   const cp = get('cpu', 'piscina');
   for (const id of ['rf-pmap-auto', 'rf-pmap-1']) {
     const c = get('cpu', id);
-    if (c && cs && cp) ratio(`cpu: speedup of ${id} ÷ speedup of piscina`, rate(c), rate(cp), id === 'rf-pmap-auto' ? 0.98 : undefined);
+    if (c && cs && cp)
+      ratio(`cpu: speedup of ${id} ÷ speedup of piscina`, rate(c), rate(cp), id === 'rf-pmap-auto' ? 0.98 : undefined);
   }
   const ta = get('tiny', 'rf-pmap-auto');
   const ts = get('tiny', 'serial');
   if (ta && ts) ratio("tiny: parallelMap 'auto' vs serial (tasks/s)", rate(ta), rate(ts), 1.5);
   for (const id of ['rf-map-auto', 'rf-map-1', 'rf-pmap-range']) {
     const m = get('memory', id);
-    if (m) out.push({ check: `memory: peak RSS growth, ${id}`, measured: `${fmtNum(m.median)} MB`, target: '< 25 MB', pass: m.median < 25 });
+    if (m)
+      out.push({
+        check: `memory: peak RSS growth, ${id}`,
+        measured: `${fmtNum(m.median)} MB`,
+        target: '< 25 MB',
+        pass: m.median < 25,
+      });
   }
   const c = get('cancel', 'rf-pmap-1');
-  if (c) out.push({ check: 'cancel: next trivial result after unsubscribing', measured: `${fmtNum(c.median)} ms`, target: '< 100 ms', pass: c.median < 100 });
+  if (c)
+    out.push({
+      check: 'cancel: next trivial result after unsubscribing',
+      measured: `${fmtNum(c.median)} ms`,
+      target: '< 100 ms',
+      pass: c.median < 100,
+    });
   const cpis = get('cancel', 'piscina');
   if (cpis) out.push({ check: 'cancel: piscina, for reference', measured: `${fmtNum(cpis.median)} ms`, target: '—' });
   return out;

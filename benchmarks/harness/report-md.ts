@@ -18,7 +18,8 @@ export interface RunInfo {
 }
 
 export const rate = (s: Summary): number => s.items / (s.median / 1000);
-const find = (r: ScenarioResult, id: string): Summary | undefined => r.rows.find((x) => x.contender.id === id && !x.error);
+const find = (r: ScenarioResult, id: string): Summary | undefined =>
+  r.rows.find((x) => x.contender.id === id && !x.error);
 const x = (v: number | undefined): string => (v === undefined || !isFinite(v) ? '—' : `${fmtNum(v)}×`);
 const spread = (s: Summary): string => `${fmtNum(s.min)}–${fmtNum(s.max)}`;
 
@@ -28,7 +29,9 @@ function table(r: ScenarioResult): string[] {
   const ser = find(r, 'serial');
   const lines: string[] = [];
   if (m === 'throughput') {
-    lines.push('| contender | items | median ms | tasks/s | vs piscina | vs serial | total ms (start+run+shutdown) | range ms |');
+    lines.push(
+      '| contender | items | median ms | tasks/s | vs piscina | vs serial | total ms (start+run+shutdown) | range ms |',
+    );
     lines.push('|---|--:|--:|--:|--:|--:|--:|--:|');
   } else if (m === 'latency') {
     lines.push('| contender | median ms | vs piscina (its ms ÷ this) | range ms |');
@@ -48,7 +51,9 @@ function table(r: ScenarioResult): string[] {
       const vsP = pis ? rate(s) / rate(pis) : undefined;
       const vsS = ser ? rate(s) / rate(ser) : undefined;
       const total = s.totalMedian === undefined ? '—' : fmtNum(s.totalMedian);
-      lines.push(`| ${name} | ${s.items.toLocaleString('en-US')} | ${fmtNum(s.median)} | ${fmtNum(rate(s))} | ${x(vsP)} | ${x(vsS)} | ${total} | ${spread(s)} |`);
+      lines.push(
+        `| ${name} | ${s.items.toLocaleString('en-US')} | ${fmtNum(s.median)} | ${fmtNum(rate(s))} | ${x(vsP)} | ${x(vsS)} | ${total} | ${spread(s)} |`,
+      );
     } else if (m === 'latency') {
       lines.push(`| ${name} | ${fmtNum(s.median)} | ${x(pis ? pis.median / s.median : undefined)} | ${spread(s)} |`);
     } else {
@@ -65,18 +70,26 @@ export function markdown(results: ScenarioResult[], mc: Machine, info: RunInfo, 
     `- Machine: ${mc.cpu} × ${mc.cores} (os.cpus()), ${mc.memGB} GB, ${mc.os}`,
     `- Node ${mc.node}; ${pythonNote}`,
     `- Date: ${mc.date}; 1-min load average ${mc.load} on ${mc.cores} cores` +
-      (Number(mc.load.split(' ')[0]) > mc.cores / 2 ? ' (**the machine was busy: absolute figures are unreliable, compare ratios**)' : ''),
+      (Number(mc.load.split(' ')[0]) > mc.cores / 2
+        ? ' (**the machine was busy: absolute figures are unreliable, compare ratios**)'
+        : ''),
     `- Command: \`${info.command}\`${info.quick ? ' (**--quick**: smaller sizes, not for comparison with full runs)' : ''}`,
     `- Pool size ${info.workers}; ${info.rounds} rounds, contenders interleaved (A B C … A B C …); figures are medians.`,
     `- \`spin\` calibration on the main thread: ${info.spin5ms.toLocaleString('en-US')} iterations ≈ 5 ms, ${info.spin2us.toLocaleString('en-US')} ≈ 2 µs.`,
   ];
   if (info.only) out.push(`- Contenders limited to: ${info.only.join(', ')}.`);
-  out.push('', 'Ratios "vs piscina" and "vs serial" compare tasks/s (higher is faster). "total" includes pool start (to the first warm-up results) and shutdown.', '');
+  out.push(
+    '',
+    'Ratios "vs piscina" and "vs serial" compare tasks/s (higher is faster). "total" includes pool start (to the first warm-up results) and shutdown.',
+    '',
+  );
   for (const r of results) {
     out.push(`## ${r.scenario.title}`, '', r.scenario.description, '', ...table(r), '');
     const notes = [
       ...(r.scenario.notes ?? []),
-      ...r.rows.filter((s) => s.warning).map((s) => `${s.contender.label}: failed after ${s.samples.length} round(s): ${s.warning}`),
+      ...r.rows
+        .filter((s) => s.warning)
+        .map((s) => `${s.contender.label}: failed after ${s.samples.length} round(s): ${s.warning}`),
     ];
     for (const n of notes) out.push(`- ${n}`);
     if (notes.length) out.push('');
@@ -84,7 +97,10 @@ export function markdown(results: ScenarioResult[], mc: Machine, info: RunInfo, 
   const acc = acceptance(results);
   if (acc.length) {
     out.push('## Acceptance ratios (issue 5)', '', '| check | measured | target | |', '|---|--:|--:|---|');
-    for (const a of acc) out.push(`| ${a.check} | ${a.measured} | ${a.target} | ${a.pass === undefined ? 'info' : a.pass ? 'pass' : '**miss**'} |`);
+    for (const a of acc)
+      out.push(
+        `| ${a.check} | ${a.measured} | ${a.target} | ${a.pass === undefined ? 'info' : a.pass ? 'pass' : '**miss**'} |`,
+      );
     out.push('');
   }
   return out.join('\n');

@@ -62,7 +62,9 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
         const v = rate(s);
         const x1 = xOf(v);
         const fill = COLORS[s.contender.family];
-        parts.push(`<rect x="${LABEL_W}" y="${y + 3}" width="${Math.max(1, x1 - LABEL_W).toFixed(1)}" height="${ROW - 6}" fill="${fill}"${capped ? ' fill-opacity="0.55"' : ''}/>`);
+        parts.push(
+          `<rect x="${LABEL_W}" y="${y + 3}" width="${Math.max(1, x1 - LABEL_W).toFixed(1)}" height="${ROW - 6}" fill="${fill}"${capped ? ' fill-opacity="0.55"' : ''}/>`,
+        );
         parts.push(`<text x="${(x1 + 5).toFixed(1)}" y="${y + 14}" class="v">${fmtNum(v)}/s</text>`);
       }
       y += ROW;
@@ -75,7 +77,9 @@ export function svg(results: ScenarioResult[], mc: Machine): string {
     parts.push(`<text x="${gridX(d)}" y="${y + 4}" text-anchor="middle" class="s">${si(10 ** d)}</text>`);
   }
   y += 20;
-  parts.push(`<text x="${LABEL_W}" y="${y}" class="s">tasks per second, log scale (higher is faster); median of interleaved rounds</text>`);
+  parts.push(
+    `<text x="${LABEL_W}" y="${y}" class="s">tasks per second, log scale (higher is faster); median of interleaved rounds</text>`,
+  );
   y += 18;
   parts.push(`<text x="8" y="${y}" class="s">${esc(`${mc.cpu} × ${mc.cores}, Node ${mc.node}, ${mc.date}`)}</text>`);
   const h = y + 12;

@@ -17,7 +17,9 @@ export const cancel: Scenario = {
     'Figure: ms from cancelling to its result (lower is better). Each peer terminates and respawns the worker.',
   metric: 'latency',
   contenders: ['rf-pmap-1', 'piscina', 'tinypool', 'workerpool'],
-  notes: ['rxjs-futures: `from([10000, 10000]).pipe(parallelMap(busyFor, { executor, chunksize: 1 })).subscribe()`, then `unsubscribe()` once `stats().running === 2`.'],
+  notes: [
+    'rxjs-futures: `from([10000, 10000]).pipe(parallelMap(busyFor, { executor, chunksize: 1 })).subscribe()`, then `unsubscribe()` once `stats().running === 2`.',
+  ],
   async prepare() {},
   async runOnce(c, ctx) {
     const pool = await c.open!(ctx.workers);

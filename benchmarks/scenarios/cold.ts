@@ -10,10 +10,13 @@ import type { Scenario } from '../harness/types.js';
 export const cold: Scenario = {
   id: 'cold',
   title: 'Cold start: first result from a new pool',
-  description: 'ms from `new Pool(...)` to the result of one `inc(1)` (lower is better); the pool is shut down after each run.',
+  description:
+    'ms from `new Pool(...)` to the result of one `inc(1)` (lower is better); the pool is shut down after each run.',
   metric: 'latency',
   contenders: ['rf-submit', 'piscina', 'tinypool', 'workerpool', 'threads-pool', 'raw-1', 'python'],
-  notes: ['rxjs-futures and workerpool start workers lazily, piscina and tinypool (minThreads 2) and raw at construction.'],
+  notes: [
+    'rxjs-futures and workerpool start workers lazily, piscina and tinypool (minThreads 2) and raw at construction.',
+  ],
   async prepare() {},
   async runOnce(c, ctx) {
     if (c.external) return c.external('cold', 1, ctx.workers);

@@ -10,8 +10,21 @@ export const cpu = throughputScenario({
   description:
     'N tasks `spin(n)` where n is calibrated so one call takes ~5 ms on the main thread (the same function ' +
     'and items for every contender); the "×serial" column is the speedup.',
-  contenders: ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool', 'threads-pool', 'raw-1', 'serial'],
-  notes: ['raw-1 assigns items round-robin up front (static scheduling).', 'Python is not run: its loop would not be the same work.'],
+  contenders: [
+    'rf-pmap-1',
+    'rf-pmap-auto',
+    'rf-submit',
+    'piscina',
+    'tinypool',
+    'workerpool',
+    'threads-pool',
+    'raw-1',
+    'serial',
+  ],
+  notes: [
+    'raw-1 assigns items round-robin up front (static scheduling).',
+    'Python is not run: its loop would not be the same work.',
+  ],
   build: (ctx) => ({
     task: 'spin',
     items: Array.from({ length: ctx.quick ? 50 : 200 }, (_, i) => ctx.spin5ms + (i & 63)),

@@ -46,8 +46,18 @@ export const memory: Scenario = {
   metric: 'memory',
   contenders: ['rf-map-1', 'rf-map-auto', 'rf-pmap-range', 'piscina-pull', 'serial-gen'],
   own: [
-    variant('rf-map-1', "rxjs-futures executor.map(inc, naturals(), { chunksize: 1 }).pipe(take(N))", 'rxjs-futures', 'rf-pmap-1'),
-    variant('rf-map-auto', "rxjs-futures executor.map(inc, naturals()).pipe(take(N)) (chunksize 'auto')", 'rxjs-futures', 'rf-pmap-auto'),
+    variant(
+      'rf-map-1',
+      'rxjs-futures executor.map(inc, naturals(), { chunksize: 1 }).pipe(take(N))',
+      'rxjs-futures',
+      'rf-pmap-1',
+    ),
+    variant(
+      'rf-map-auto',
+      "rxjs-futures executor.map(inc, naturals()).pipe(take(N)) (chunksize 'auto')",
+      'rxjs-futures',
+      'rf-pmap-auto',
+    ),
     variant('rf-pmap-range', 'rxjs-futures range(0, N).pipe(parallelMap(inc))', 'rxjs-futures', 'rf-pmap-auto'),
     variant('piscina-pull', 'piscina, generator pulled by 8 lanes awaiting run()', 'peer', 'piscina'),
     { ...variant('serial', 'serial: generator + loop on the main thread', 'baseline', 'serial'), id: 'serial-gen' },

@@ -13,11 +13,15 @@ export const skew = throughputScenario({
     'Task 0 is `spin` of ~250 ms, tasks 1..1000 are `spin` of ~1 ms (calibrated); results collected in input order. ' +
     'The ideal on 2 workers is about (250 + 1000) / 2 = 625 ms (--quick: 100 ms head, 200 tasks, ideal ~150 ms).',
   contenders: ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool', 'raw-1', 'serial'],
-  notes: ['raw-1 assigns items round-robin up front, so the head\'s worker also gets half of the rest.'],
+  notes: ["raw-1 assigns items round-robin up front, so the head's worker also gets half of the rest."],
   build: (ctx) => {
     const n = ctx.quick ? 200 : 1000;
     const head = ctx.spin5ms * (ctx.quick ? 20 : 50);
     const ms1 = Math.round(ctx.spin5ms / 5);
-    return { task: 'spin', items: [head, ...Array.from({ length: n }, (_, i) => ms1 + (i & 63))], warm: [1000, 1001, 1002, 1003] };
+    return {
+      task: 'spin',
+      items: [head, ...Array.from({ length: n }, (_, i) => ms1 + (i & 63))],
+      warm: [1000, 1001, 1002, 1003],
+    };
   },
 });

@@ -9,7 +9,17 @@ export const tiny = throughputScenario({
   id: 'tiny',
   title: 'Tiny: 200,000 tasks of ~2 µs',
   description: 'N tasks `spin(n)` with n calibrated to ~2 µs per call on the main thread.',
-  contenders: ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool', 'raw-1', 'raw-100', 'serial'],
+  contenders: [
+    'rf-pmap-1',
+    'rf-pmap-auto',
+    'rf-submit',
+    'piscina',
+    'tinypool',
+    'workerpool',
+    'raw-1',
+    'raw-100',
+    'serial',
+  ],
   caps: (ctx) => {
     const cap = ctx.quick ? 5000 : 20_000;
     return { 'rf-pmap-1': cap, 'rf-submit': cap, piscina: cap, tinypool: cap, workerpool: cap };

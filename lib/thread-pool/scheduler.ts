@@ -30,7 +30,13 @@ export class Scheduler implements ChunkControl {
     workers.bind(this);
   }
 
-  enqueue(task: EncodedTask, args: unknown[], spread: boolean, timeoutMs: number | undefined, sink: ChunkSink): PoolChunk {
+  enqueue(
+    task: EncodedTask,
+    args: unknown[],
+    spread: boolean,
+    timeoutMs: number | undefined,
+    sink: ChunkSink,
+  ): PoolChunk {
     const chunk = new PoolChunk(this, task, args, spread, timeoutMs, sink);
     this.#queue.push(chunk);
     this.queuedItems += args.length;
@@ -100,7 +106,10 @@ export class Scheduler implements ChunkControl {
   onMessage(slot: WorkerSlot, m: WorkerMessage): void {
     if (m.k === 'crash') {
       const err = decodeError(m.error);
-      slot.noteCrash(`uncaught error in a task: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, err);
+      slot.noteCrash(
+        `uncaught error in a task: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+        err,
+      );
       return;
     }
     const chunk = slot.inflight.get(m.id);

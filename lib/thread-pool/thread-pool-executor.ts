@@ -60,7 +60,9 @@ export class ThreadPoolExecutor extends ExecutorBase {
       throw new TypeError(`${where}: initargs must be an array, got ${describe(o.initargs)}`);
     }
     if (o.resourceLimits !== undefined && (typeof o.resourceLimits !== 'object' || o.resourceLimits === null)) {
-      throw new TypeError(`${where}: resourceLimits must be an object of Node's ResourceLimits, got ${describe(o.resourceLimits)}`);
+      throw new TypeError(
+        `${where}: resourceLimits must be an object of Node's ResourceLimits, got ${describe(o.resourceLimits)}`,
+      );
     }
     if (o.name !== undefined && typeof o.name !== 'string') {
       throw new TypeError(`${where}: name must be a string, got ${describe(o.name)}`);

@@ -7,8 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { BlobWorker, spawn, Transfer } from 'threads';
 import {
-  isTransferMarker, QUEUED, RING_SIZE, SHARED_BUSY, SHARED_LENGTH, SHARED_RING_START,
-  type InitSpec, type RunMessage, type WorkerApi, type WorkerMessage,
+  isTransferMarker,
+  QUEUED,
+  RING_SIZE,
+  SHARED_BUSY,
+  SHARED_LENGTH,
+  SHARED_RING_START,
+  type InitSpec,
+  type RunMessage,
+  type WorkerApi,
+  type WorkerMessage,
 } from '../protocol.cjs';
 import type { PoolChunk } from './pool-chunk.js';
 
@@ -104,7 +112,10 @@ export class WorkerSlot {
     // threads.js listens to neither; without these an OOM or crash would kill the host.
     this.#worker.on('error', (err: Error & { code?: string }) => {
       this.#lastError ??= {
-        reason: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory (resourceLimits exceeded)' : `worker error: ${err.message}`,
+        reason:
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? 'out of memory (resourceLimits exceeded)'
+            : `worker error: ${err.message}`,
         error: err,
       };
     });
@@ -151,7 +162,10 @@ export class WorkerSlot {
       port1.unref(); // the worker's own ref decides whether the process stays alive
       stage = 'init';
       const buffer = this.shared.buffer as SharedArrayBuffer;
-      await Promise.race([thread.connect(Transfer(port2 as never, [port2 as never]) as never, buffer, this.options.init), died]);
+      await Promise.race([
+        thread.connect(Transfer(port2 as never, [port2 as never]) as never, buffer, this.options.init),
+        died,
+      ]);
     } catch (error) {
       throw { stage, error } satisfies StartFailure;
     }

@@ -1,7 +1,14 @@
 import type { WireError } from '../protocol.cjs';
 
 const BUILTIN_ERRORS = new Set([
-  'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
 ]);
 const SKIP_PROPS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 

@@ -6,8 +6,19 @@
 import type { MessagePort } from 'node:worker_threads';
 import { expose } from 'threads/worker';
 import {
-  DONE, isTransferMarker, QUEUED, RUNNING, SHARED_BUSY, SHARED_RING_START, STOP,
-  type DoneMessage, type InitSpec, type RunMessage, type WireError, type WorkerApi, type WorkerMessage,
+  DONE,
+  isTransferMarker,
+  QUEUED,
+  RUNNING,
+  SHARED_BUSY,
+  SHARED_RING_START,
+  STOP,
+  type DoneMessage,
+  type InitSpec,
+  type RunMessage,
+  type WireError,
+  type WorkerApi,
+  type WorkerMessage,
 } from '../protocol.cjs';
 import { encodeError } from './encode-error.cjs';
 import { defineTask, explainError, getTask, type LoadedTask } from './task-loader.cjs';

@@ -18,8 +18,7 @@ const CLOSURE_HINT =
 // has no such helper, so a task that the host runs through tsx would die with a
 // ReferenceError on its first inner function. Provide the helper it expects.
 const g = globalThis as { __name?: unknown };
-g.__name ??= (target: object, value: string) =>
-  Object.defineProperty(target, 'name', { value, configurable: true });
+g.__name ??= (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true });
 
 const byId = new Map<number, TaskEntry>();
 const bySource = new Map<string, LoadedTask>();
@@ -30,7 +29,8 @@ let tsxRegistered: Promise<void> | undefined;
 export function defineTask(id: number, def: TaskDef): TaskEntry {
   let entry = byId.get(id);
   if (!entry) {
-    entry = def.kind === 'fn' ? { fn: compileCached(def.source), inline: true } : { fn: importExport(def), inline: false };
+    entry =
+      def.kind === 'fn' ? { fn: compileCached(def.source), inline: true } : { fn: importExport(def), inline: false };
     if (entry.fn instanceof Promise) {
       const e = entry;
       e.fn = (e.fn as Promise<LoadedTask>).then((fn) => (e.fn = fn));

@@ -34,7 +34,9 @@ describe('chaos: random exits, throws, hangs, cancellations and unsubscriptions'
   it('a seed replays from the command line, and the process exits by itself', async function () {
     const script = fileURLToPath(new URL('./chaos.js', import.meta.url));
     const r = await new Promise<{ code: number | null; out: string; timedOut: boolean }>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, '--seed', '42', '--n', '300', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [script, '--seed', '42', '--n', '300', '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let timedOut = false;
       child.stdout.on('data', (d) => (out += d));
@@ -50,7 +52,11 @@ describe('chaos: random exits, throws, hangs, cancellations and unsubscriptions'
       });
     });
     expect(r.timedOut, `the replay did not exit: ${r.out}`).to.equal(false);
-    const line = r.out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    const line = r.out
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop();
     expect(line, r.out).to.be.a('string');
     const report = JSON.parse(line!) as { seed: number; tasks: number; violations: string[] };
     expect(report.seed).to.equal(42);

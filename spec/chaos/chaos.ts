@@ -11,7 +11,12 @@
 import { pathToFileURL } from 'node:url';
 import { Observable, from, take, takeUntil, timer } from 'rxjs';
 import {
-  CancelledError, TaskTimeoutError, ThreadPoolExecutor, WorkerCrashedError, parallelMap, type Future,
+  CancelledError,
+  TaskTimeoutError,
+  ThreadPoolExecutor,
+  WorkerCrashedError,
+  parallelMap,
+  type Future,
 } from '../../lib/index.js';
 
 export type Kind = 'ok' | 'throw' | 'exit' | 'async-throw' | 'reject' | 'hang';
@@ -97,7 +102,10 @@ function matchesKind(it: ChaosItem, err: unknown): string | null {
 const describeErr = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message.slice(0, 120)}` : String(e));
 
 /** Resolves with `p`'s outcome, or 'hung' after `ms`. */
-function settleWithin<T>(p: PromiseLike<T>, ms: number): Promise<{ ok: true; value: T } | { ok: false; error: unknown } | 'hung'> {
+function settleWithin<T>(
+  p: PromiseLike<T>,
+  ms: number,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown } | 'hung'> {
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve('hung'), ms);
     Promise.resolve(p).then(
@@ -130,7 +138,13 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
   const plain = new ThreadPoolExecutor({ maxWorkers: 2, idleTimeout: IDLE, name: 'chaos-plain' });
   const timed = new ThreadPoolExecutor({ maxWorkers: 2, idleTimeout: IDLE, taskTimeout: TIMEOUT, name: 'chaos-timed' });
   const report: ChaosReport = {
-    seed, n, tasks: 0, futures: 0, streams: 0, unsubscribed: 0, cancelled: 0,
+    seed,
+    n,
+    tasks: 0,
+    futures: 0,
+    streams: 0,
+    unsubscribed: 0,
+    cancelled: 0,
     faults: { ok: 0, throw: 0, exit: 0, 'async-throw': 0, reject: 0, hang: 0 },
     violations: [],
     ms: 0,
@@ -145,7 +159,11 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
     Array.from({ length: count }, () => {
       let kind: Kind = 'ok';
       if (rand() < faultRate) {
-        kind = pick<Kind>(allowHang ? ['throw', 'throw', 'exit', 'async-throw', 'reject', 'hang'] : ['throw', 'throw', 'exit', 'async-throw', 'reject']);
+        kind = pick<Kind>(
+          allowHang
+            ? ['throw', 'throw', 'exit', 'async-throw', 'reject', 'hang']
+            : ['throw', 'throw', 'exit', 'async-throw', 'reject'],
+        );
       }
       report.faults[kind]++;
       report.tasks++;
@@ -177,10 +195,12 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
       if (!f.done()) violation(`${where}: settled but done() is false`);
       if (cancels.get(k) === true) {
         report.cancelled++;
-        if (o.ok || !(o.error instanceof CancelledError)) violation(`${where}: cancel() returned true but outcome was ${o.ok ? o.value : describeErr(o.error)}`);
+        if (o.ok || !(o.error instanceof CancelledError))
+          violation(`${where}: cancel() returned true but outcome was ${o.ok ? o.value : describeErr(o.error)}`);
         return;
       }
-      if (!o.ok && o.error instanceof CancelledError) return violation(`${where}: CancelledError, though never cancelled (or cancel() returned false)`);
+      if (!o.ok && o.error instanceof CancelledError)
+        return violation(`${where}: CancelledError, though never cancelled (or cancel() returned false)`);
       if (it.kind === 'ok') {
         if (!o.ok) violation(`${where}: an ok task failed with ${describeErr(o.error)}`);
         else if (o.value !== expectedValue(it)) violation(`${where}: value ${o.value}, expected ${expectedValue(it)}`);
@@ -203,7 +223,10 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
     const errors = pick(['ordered', 'ordered', 'end', 'immediate'] as const);
     const chunksize = withTimeout ? 1 : pick([1, 1, 3, 'auto'] as const);
     const options = {
-      executor: ex, ordered, errors, chunksize,
+      executor: ex,
+      ordered,
+      errors,
+      chunksize,
       window: int(1, 8),
       ...(withTimeout ? { taskTimeout: TIMEOUT } : {}),
       cancelRunning: rand() < 0.8,
@@ -272,7 +295,8 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
       }
       if (errors === 'ordered' && !collateralAllowed) {
         const expectedPrefix = items.slice(0, values.length).map(expectedValue);
-        if (JSON.stringify(values) !== JSON.stringify(expectedPrefix)) violation(`${desc}: values are not the map() prefix`);
+        if (JSON.stringify(values) !== JSON.stringify(expectedPrefix))
+          violation(`${desc}: values are not the map() prefix`);
       }
     }
     if (unsub !== 'none') {
@@ -281,26 +305,35 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
       return;
     }
     if (err === undefined) {
-      if (firstFault >= 0) violation(`${desc}: completed although item ${items[firstFault]!.i} (${items[firstFault]!.kind}) is faulty`);
-      if (values.length !== items.length) violation(`${desc}: completed with ${values.length} of ${items.length} values`);
+      if (firstFault >= 0)
+        violation(`${desc}: completed although item ${items[firstFault]!.i} (${items[firstFault]!.kind}) is faulty`);
+      if (values.length !== items.length)
+        violation(`${desc}: completed with ${values.length} of ${items.length} values`);
       return;
     }
     if (err instanceof CancelledError) return violation(`${desc}: errored with CancelledError`);
     if (firstFault < 0) return violation(`${desc}: errored ${describeErr(err)} with no faulty item`);
-    const explained = items.some((it) => it.kind !== 'ok' && matchesKind(it, err) === null)
-      || (collateralAllowed && err instanceof WorkerCrashedError);
+    const explained =
+      items.some((it) => it.kind !== 'ok' && matchesKind(it, err) === null) ||
+      (collateralAllowed && err instanceof WorkerCrashedError);
     if (!explained) return violation(`${desc}: error ${describeErr(err)} matches no faulty item`);
     if (errors === 'ordered' && ordered && !collateralAllowed) {
       const it = items[firstFault]!;
-      if (values.length !== firstFault) violation(`${desc}: ${values.length} values before the error, expected ${firstFault}`);
+      if (values.length !== firstFault)
+        violation(`${desc}: ${values.length} values before the error, expected ${firstFault}`);
       const why = matchesKind(it, err);
-      if (why) violation(`${desc}: error is not the first faulty item's (${it.i} ${it.kind}): ${why}, got ${describeErr(err)}`);
+      if (why)
+        violation(
+          `${desc}: error is not the first faulty item's (${it.i} ${it.kind}): ${why}, got ${describeErr(err)}`,
+        );
     }
     if (errors === 'end' && !collateralAllowed) {
-      if (values.length !== okItems.length) violation(`${desc}: errors 'end' emitted ${values.length} of ${okItems.length} ok values`);
+      if (values.length !== okItems.length)
+        violation(`${desc}: errors 'end' emitted ${values.length} of ${okItems.length} ok values`);
       if (ordered) {
         const why = matchesKind(items[firstFault]!, err);
-        if (why) violation(`${desc}: errors 'end' must give the first error by position: ${why}, got ${describeErr(err)}`);
+        if (why)
+          violation(`${desc}: errors 'end' must give the first error by position: ${why}, got ${describeErr(err)}`);
       }
     }
   };
@@ -317,11 +350,17 @@ export async function runChaos(seed: number, n: number, log: (line: string) => v
     log(`  … ${report.tasks} tasks, ${Date.now() - t0} ms`);
   }
 
-  for (const [name, ex] of [['plain', plain], ['timed', timed]] as const) {
+  for (const [name, ex] of [
+    ['plain', plain],
+    ['timed', timed],
+  ] as const) {
     const until = Date.now() + IDLE * 10 + 3000;
     while (ex.stats().workers !== 0 && Date.now() < until) await delay(20);
     const s = ex.stats();
-    if (s.workers !== 0) violation(`${name} executor: ${s.workers} worker(s) still alive ${IDLE * 10 + 3000} ms after the work ended (idleTimeout ${IDLE})`);
+    if (s.workers !== 0)
+      violation(
+        `${name} executor: ${s.workers} worker(s) still alive ${IDLE * 10 + 3000} ms after the work ended (idleTimeout ${IDLE})`,
+      );
     if (s.queued !== 0 || s.running !== 0) violation(`${name} executor: stats after the work: ${JSON.stringify(s)}`);
   }
   await Promise.all([plain.shutdown({ cancelFutures: true }), timed.shutdown({ cancelFutures: true })]);
@@ -343,7 +382,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const r = await runChaos(seed, n, verbose ? (l) => console.log(l) : undefined);
   if (process.argv.includes('--json')) console.log(JSON.stringify(r));
   else {
-    console.log(`chaos seed ${r.seed}: ${r.tasks} tasks (${r.futures} futures, ${r.streams} streams, ${r.unsubscribed} unsubscribed, ${r.cancelled} cancelled), faults ${JSON.stringify(r.faults)}, ${r.ms} ms`);
+    console.log(
+      `chaos seed ${r.seed}: ${r.tasks} tasks (${r.futures} futures, ${r.streams} streams, ${r.unsubscribed} unsubscribed, ${r.cancelled} cancelled), faults ${JSON.stringify(r.faults)}, ${r.ms} ms`,
+    );
     for (const v of r.violations) console.log(`  VIOLATION ${v}`);
     console.log(r.violations.length === 0 ? 'PASS' : `FAIL (${r.violations.length} violations)`);
   }

@@ -58,7 +58,11 @@ describe('asCompleted', function () {
     ok.setResult(1);
     const events = await out;
     expect(events.map((n) => n.kind)).to.deep.equal(['N', 'N', 'N', 'C']);
-    expect(events.slice(0, 3).map((n) => (n.kind === 'N' ? n.value : undefined))).to.have.ordered.members([bad, gone, ok]);
+    expect(events.slice(0, 3).map((n) => (n.kind === 'N' ? n.value : undefined))).to.have.ordered.members([
+      bad,
+      gone,
+      ok,
+    ]);
   });
 
   it('completes at once for no futures', async function () {

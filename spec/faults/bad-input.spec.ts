@@ -3,9 +3,7 @@
  */
 import { expect } from 'chai';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import {
-  InlineExecutor, TaskSerializationError, ThreadPoolExecutor, parallelMap, task,
-} from '../../lib/index.js';
+import { InlineExecutor, TaskSerializationError, ThreadPoolExecutor, parallelMap, task } from '../../lib/index.js';
 import { oddOf, rejectionOf, thrownBy, usePools, within } from '../fixtures/faults-helpers.js';
 
 class Point {
@@ -22,7 +20,10 @@ const FIXTURES = new URL('../fixtures/faults-tasks.js', import.meta.url);
 const identity = <T>(x: T): T => x;
 const second = <T>(_a: unknown, b: T): T => b;
 
-async function expectSerializationError(f: PromiseLike<unknown>, ...patterns: RegExp[]): Promise<TaskSerializationError> {
+async function expectSerializationError(
+  f: PromiseLike<unknown>,
+  ...patterns: RegExp[]
+): Promise<TaskSerializationError> {
   const err = await rejectionOf(f);
   expect(err).to.be.instanceOf(TaskSerializationError);
   expect((err as Error).name).to.equal('TaskSerializationError');
@@ -166,7 +167,12 @@ describe('faults: bad input', function () {
       ['null', null],
       ['undefined', undefined],
       ['a plain object', { module: 1 }],
-      ['a bound function', function (this: unknown, x: number) { return x; }.bind(null)],
+      [
+        'a bound function',
+        function (this: unknown, x: number) {
+          return x;
+        }.bind(null),
+      ],
       ['a native function (Math.max)', Math.max],
       ['a native function (JSON.stringify)', JSON.stringify],
       ['a class', class Foo {}],
@@ -214,7 +220,9 @@ describe('faults: bad input', function () {
       expect(err).to.be.instanceOf(TypeError);
       expect((err as Error).message).to.include('noSuchExport');
       expect(await within(good, 'good task')).to.equal(15);
-      const nextTen = Array.from({ length: 10 }, (_, i) => ex.submit(task<(x: number) => number>(FIXTURES, 'triple'), i));
+      const nextTen = Array.from({ length: 10 }, (_, i) =>
+        ex.submit(task<(x: number) => number>(FIXTURES, 'triple'), i),
+      );
       expect(await within(Promise.all(nextTen), 'next 10')).to.deep.equal(nextTen.map((_, i) => 3 * i));
     });
 
@@ -227,10 +235,11 @@ describe('faults: bad input', function () {
 
     it('a missing export in a map fails the stream with that TypeError', async function () {
       const ex = pool({ maxWorkers: 2 });
-      const err = await rejectionOf(lastValueFrom(from([1, 2, 3]).pipe(
-        parallelMap(task<(x: number) => number>(FIXTURES, 'nope'), { executor: ex }),
-        toArray(),
-      )));
+      const err = await rejectionOf(
+        lastValueFrom(
+          from([1, 2, 3]).pipe(parallelMap(task<(x: number) => number>(FIXTURES, 'nope'), { executor: ex }), toArray()),
+        ),
+      );
       expect(err).to.be.instanceOf(TypeError);
       expect((err as Error).message).to.include('nope');
     });

@@ -4,9 +4,23 @@
 import { expect } from 'chai';
 import { Subject, from, interval, lastValueFrom, map, range, take, toArray } from 'rxjs';
 import {
-  BrokenExecutorError, CancelledError, ExecutorShutdownError, ThreadPoolExecutor, parallelMap, type Future,
+  BrokenExecutorError,
+  CancelledError,
+  ExecutorShutdownError,
+  ThreadPoolExecutor,
+  parallelMap,
+  type Future,
 } from '../../lib/index.js';
-import { delay, oddOf, rejectionOf, sleepThen, thrownBy, usePools, waitUntil, within } from '../fixtures/faults-helpers.js';
+import {
+  delay,
+  oddOf,
+  rejectionOf,
+  sleepThen,
+  thrownBy,
+  usePools,
+  waitUntil,
+  within,
+} from '../fixtures/faults-helpers.js';
 
 /** Subscribes and records everything a stream does. */
 function record<T>(source: import('rxjs').Observable<T>) {
@@ -58,7 +72,10 @@ describe('faults: shutdown', function () {
     const futures = Array.from({ length: 200 }, (_, i) => ex.submit(sleepThen<number>, 20, i));
     await waitUntil(() => ex.stats().completed >= 4, 'some tasks to complete');
     await within(ex.shutdown({ cancelFutures: true }), 'shutdown({ cancelFutures: true })');
-    expect(futures.every((f) => f.done()), 'every future is done after shutdown').to.equal(true);
+    expect(
+      futures.every((f) => f.done()),
+      'every future is done after shutdown',
+    ).to.equal(true);
     let completed = 0;
     let cancelled = 0;
     for (const [i, f] of futures.entries()) {
@@ -89,7 +106,9 @@ describe('faults: shutdown', function () {
 
   it('shutdown() while a parallelMap is subscribed: the stream errors with ExecutorShutdownError (it does not stop silently)', async function () {
     const ex = pool({ maxWorkers: 2, idleTimeout: 60_000 });
-    const { r, done } = record(range(0, 1000).pipe(parallelMap((x: number) => x * 2, { executor: ex, window: 2, chunksize: 1 })));
+    const { r, done } = record(
+      range(0, 1000).pipe(parallelMap((x: number) => x * 2, { executor: ex, window: 2, chunksize: 1 })),
+    );
     await waitUntil(() => r.values.length >= 5, 'some values');
     await within(ex.shutdown(), 'shutdown()');
     await within(done, 'the stream to end');
@@ -107,10 +126,11 @@ describe('faults: shutdown', function () {
     const source = new Subject<number>();
     const { r, done } = record(
       source.pipe(
-        parallelMap(
-          (x: number) => new Promise<number>((res) => setTimeout(() => res(x * 2), 100)),
-          { executor: ex, window: 4, chunksize: 1 },
-        ),
+        parallelMap((x: number) => new Promise<number>((res) => setTimeout(() => res(x * 2), 100)), {
+          executor: ex,
+          window: 4,
+          chunksize: 1,
+        }),
       ),
     );
     for (let i = 0; i < 4; i++) source.next(i); // fills the window: 4 tasks submitted
@@ -127,7 +147,13 @@ describe('faults: shutdown', function () {
   it('shutdown({ cancelFutures: true }) while a parallelMap is subscribed: ExecutorShutdownError, not CancelledError', async function () {
     const ex = pool({ maxWorkers: 2, idleTimeout: 60_000 });
     const { r, done } = record(
-      range(0, 1000).pipe(parallelMap((x: number) => new Promise<number>((res) => setTimeout(() => res(x), 10)), { executor: ex, window: 8, chunksize: 1 })),
+      range(0, 1000).pipe(
+        parallelMap((x: number) => new Promise<number>((res) => setTimeout(() => res(x), 10)), {
+          executor: ex,
+          window: 8,
+          chunksize: 1,
+        }),
+      ),
     );
     await waitUntil(() => r.values.length >= 3, 'some values');
     await within(ex.shutdown({ cancelFutures: true }), 'shutdown');
@@ -149,7 +175,16 @@ describe('faults: shutdown', function () {
 
   it('a stream whose items were all submitted before shutdown() completes normally', async function () {
     const ex = pool({ maxWorkers: 2, idleTimeout: 60_000 });
-    const result = lastValueFrom(from([1, 2, 3, 4]).pipe(parallelMap((x: number) => new Promise<number>((res) => setTimeout(() => res(x * 10), 50)), { executor: ex, window: 8, chunksize: 1 }), toArray()));
+    const result = lastValueFrom(
+      from([1, 2, 3, 4]).pipe(
+        parallelMap((x: number) => new Promise<number>((res) => setTimeout(() => res(x * 10), 50)), {
+          executor: ex,
+          window: 8,
+          chunksize: 1,
+        }),
+        toArray(),
+      ),
+    );
     await waitUntil(() => ex.stats().running > 0, 'a task to start');
     await within(ex.shutdown(), 'shutdown()');
     expect(await within(result, 'stream')).to.deep.equal([10, 20, 30, 40]);
@@ -243,7 +278,14 @@ describe('faults: shutdown', function () {
       });
       const err = await rejectionOf(lastValueFrom(range(0, 50).pipe(parallelMap(oddOf, { executor: ex }), toArray())));
       expect(err).to.be.instanceOf(BrokenExecutorError);
-      const err2 = await rejectionOf(lastValueFrom(range(0, 5).pipe(map((x) => x), parallelMap(oddOf, { executor: ex }))));
+      const err2 = await rejectionOf(
+        lastValueFrom(
+          range(0, 5).pipe(
+            map((x) => x),
+            parallelMap(oddOf, { executor: ex }),
+          ),
+        ),
+      );
       expect(err2).to.be.instanceOf(BrokenExecutorError);
     });
   });

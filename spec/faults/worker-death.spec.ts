@@ -4,9 +4,7 @@
  * executor keeps serving.
  */
 import { expect } from 'chai';
-import {
-  TaskTimeoutError, WorkerCrashedError, task, type Future, type ThreadPoolExecutor,
-} from '../../lib/index.js';
+import { TaskTimeoutError, WorkerCrashedError, task, type Future, type ThreadPoolExecutor } from '../../lib/index.js';
 import { hang, oddOf, rejectionOf, sleepThen, usePools, waitUntil, within } from '../fixtures/faults-helpers.js';
 
 /** Submits 10 fresh tasks and checks that every one succeeds with its own value. */
@@ -144,11 +142,10 @@ describe('faults: worker death', function () {
     const seen: number[] = [];
     const err = await rejectionOf(
       (async () => {
-        for await (const v of ex.map(
-          (x: number) => (x < 0 ? new Promise<number>(() => {}) : x * 10),
-          items,
-          { taskTimeout: 300, errors: 'end' },
-        )) {
+        for await (const v of ex.map((x: number) => (x < 0 ? new Promise<number>(() => {}) : x * 10), items, {
+          taskTimeout: 300,
+          errors: 'end',
+        })) {
           seen.push(v);
         }
       })(),
@@ -168,7 +165,10 @@ describe('faults: worker death', function () {
     const after = Array.from({ length: 5 }, (_, i) => ex.submit(oddOf, 10 + i));
     const outcomes = await within(Promise.allSettled(before), 'the tasks before the crash');
     const lost = outcomes.filter((o) => o.status === 'rejected');
-    expect(lost.map((o) => String((o as PromiseRejectedResult).reason)), 'completed tasks failed by a later crash').to.deep.equal([]);
+    expect(
+      lost.map((o) => String((o as PromiseRejectedResult).reason)),
+      'completed tasks failed by a later crash',
+    ).to.deep.equal([]);
     expect((await rejectionOf(faulty)) as WorkerCrashedError).to.be.instanceOf(WorkerCrashedError);
     expect(await within(Promise.all(after), 'the tasks after the crash')).to.deep.equal([21, 23, 25, 27, 29]);
   });

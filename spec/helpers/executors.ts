@@ -33,10 +33,7 @@ const KINDS: ReadonlyArray<ExecutorKind & { readonly make: () => Executor }> = [
  * `describe` per executor kind. Every executor made through `makeExecutor` is shut down
  * (waiting, cancelling what is still queued) after each test, so tests stay independent.
  */
-export function forEachExecutor(
-  name: string,
-  body: (makeExecutor: () => Executor, kind: ExecutorKind) => void,
-): void {
+export function forEachExecutor(name: string, body: (makeExecutor: () => Executor, kind: ExecutorKind) => void): void {
   for (const kind of KINDS) {
     describe(`${name} — ${kind.name}`, function () {
       const made: Executor[] = [];
@@ -74,8 +71,7 @@ export function usePools(): (options?: ConstructorParameters<typeof ThreadPoolEx
 export const sleepTask = (ms: number): Promise<number> => new Promise((r) => setTimeout(() => r(ms), ms));
 
 /** An inline task that waits `ms` milliseconds and returns `value`. */
-export const sleepThen = <T>(ms: number, value: T): Promise<T> =>
-  new Promise((r) => setTimeout(() => r(value), ms));
+export const sleepThen = <T>(ms: number, value: T): Promise<T> => new Promise((r) => setTimeout(() => r(value), ms));
 
 /** An inline task that adds 1 to the Int32 counter at `index` of a SharedArrayBuffer. */
 export const countRun = (counters: SharedArrayBuffer, index: number): number =>

@@ -1,7 +1,19 @@
 /** However a subscription ends, its queued tasks never start and its running ones stop. */
 import { expect } from 'chai';
 import {
-  first, from, interval, lastValueFrom, map, NEVER, Observable, Subject, switchMap, take, takeUntil, tap, toArray,
+  first,
+  from,
+  interval,
+  lastValueFrom,
+  map,
+  NEVER,
+  Observable,
+  Subject,
+  switchMap,
+  take,
+  takeUntil,
+  tap,
+  toArray,
 } from 'rxjs';
 import { parallelMap, ThreadPoolExecutor } from '../../lib/index.js';
 
@@ -47,12 +59,26 @@ describe('cancellation by unsubscription', function () {
   const endings: [string, (o: Observable<number>) => Observable<unknown>][] = [
     ['take', (o) => o.pipe(take(1))],
     ['first', (o) => o.pipe(first())],
-    ['takeUntil', (o) => {
-      // Stops 100 ms after the first value, while the others spin.
-      const stop = new Subject<void>();
-      return o.pipe(tap(() => setTimeout(() => stop.next(), 100)), takeUntil(stop));
-    }],
-    ['a downstream error', (o) => o.pipe(map((v) => { throw new Error(`downstream ${v}`); }))],
+    [
+      'takeUntil',
+      (o) => {
+        // Stops 100 ms after the first value, while the others spin.
+        const stop = new Subject<void>();
+        return o.pipe(
+          tap(() => setTimeout(() => stop.next(), 100)),
+          takeUntil(stop),
+        );
+      },
+    ],
+    [
+      'a downstream error',
+      (o) =>
+        o.pipe(
+          map((v) => {
+            throw new Error(`downstream ${v}`);
+          }),
+        ),
+    ],
   ];
   for (const [name, end] of endings) {
     it(`${name}: queued tasks never start, running ones are stopped, nothing is emitted afterwards`, async () => {
@@ -77,11 +103,20 @@ describe('cancellation by unsubscription', function () {
     const outer = new Subject<number>();
     const out: number[] = [];
     const sub = outer
-      .pipe(switchMap((n) => from([n, n]).pipe(parallelMap((ms: number) => {
-        const end = Date.now() + ms;
-        while (Date.now() < end);
-        return ms;
-      }, { executor }))))
+      .pipe(
+        switchMap((n) =>
+          from([n, n]).pipe(
+            parallelMap(
+              (ms: number) => {
+                const end = Date.now() + ms;
+                while (Date.now() < end);
+                return ms;
+              },
+              { executor },
+            ),
+          ),
+        ),
+      )
       .subscribe((v) => out.push(v));
     outer.next(10_000);
     await until(() => executor.stats().running === 2);
@@ -115,7 +150,9 @@ describe('cancellation by unsubscription', function () {
   });
 
   it('an infinite interval source stops submitting once unsubscribed', async () => {
-    const sub = interval(1).pipe(parallelMap((x: number) => x, { executor })).subscribe();
+    const sub = interval(1)
+      .pipe(parallelMap((x: number) => x, { executor }))
+      .subscribe();
     await new Promise((r) => setTimeout(r, 100));
     sub.unsubscribe();
     const total = () => executor.stats().completed + executor.stats().cancelled + executor.stats().failed;

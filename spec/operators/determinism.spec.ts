@@ -25,7 +25,11 @@ const serial = ([value, , fails]: Item) => {
 type Seen = { kind: string; value?: unknown; message?: string };
 const flatten = (ns: { kind: string; value?: unknown; error?: unknown }[]): Seen[] =>
   ns.map((n) =>
-    n.kind === 'E' ? { kind: 'E', message: (n.error as Error).message } : n.kind === 'N' ? { kind: 'N', value: n.value } : { kind: 'C' },
+    n.kind === 'E'
+      ? { kind: 'E', message: (n.error as Error).message }
+      : n.kind === 'N'
+        ? { kind: 'N', value: n.value }
+        : { kind: 'C' },
   );
 
 function materialized<T>(o: Observable<T>): Promise<Seen[]> {
@@ -68,7 +72,13 @@ describe('parallelMap ≡ map (property, seeded)', function () {
     const item = fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 3 }), fc.boolean());
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(item.map(([v, d, f]) => [v, d, f && v % 4 === 0] as Item), fc.integer({ min: 0, max: 2 })), { maxLength: 14 }),
+        fc.array(
+          fc.tuple(
+            item.map(([v, d, f]) => [v, d, f && v % 4 === 0] as Item),
+            fc.integer({ min: 0, max: 2 }),
+          ),
+          { maxLength: 14 },
+        ),
         fc.integer({ min: 1, max: 8 }),
         fc.integer({ min: 1, max: 4 }),
         fc.boolean(),
@@ -76,10 +86,13 @@ describe('parallelMap ≡ map (property, seeded)', function () {
         async (rows, window, chunksize, useSubject, takeCount) => {
           const items = rows.map((r) => r[0]);
           const gaps = rows.map((r) => r[1]);
-          const source = () => (useSubject ? subjectSource(items, gaps) : new Observable<Item>((s) => {
-            for (const x of items) s.next(x);
-            s.complete();
-          }));
+          const source = () =>
+            useSubject
+              ? subjectSource(items, gaps)
+              : new Observable<Item>((s) => {
+                  for (const x of items) s.next(x);
+                  s.complete();
+                });
           const cut = <T>(o: Observable<T>) => (takeCount === undefined ? o : o.pipe(take(takeCount)));
           const expected = await materialized(cut(source().pipe(map(serial))));
           const actual = await materialized(cut(source().pipe(parallelMap(work, { executor, window, chunksize }))));

@@ -11,13 +11,23 @@ describe('parallelMap order, window and errors', function () {
   after(() => executor.shutdown());
 
   it('keeps source order when delays are reversed', async () => {
-    const items: [number, number][] = [[1, 120], [2, 90], [3, 60], [4, 30], [5, 0]];
+    const items: [number, number][] = [
+      [1, 120],
+      [2, 90],
+      [3, 60],
+      [4, 30],
+      [5, 0],
+    ];
     const out = await lastValueFrom(from(items).pipe(parallelMap(sleepThen, { executor, window: 5 }), toArray()));
     expect(out).to.deep.equal([1, 2, 3, 4, 5]);
   });
 
   it('does not let a fast task in the middle jump ahead', async () => {
-    const items: [number, number][] = [[1, 100], [2, 0], [3, 100]];
+    const items: [number, number][] = [
+      [1, 100],
+      [2, 0],
+      [3, 100],
+    ];
     const out = await lastValueFrom(from(items).pipe(parallelMap(sleepThen, { executor, window: 3 }), toArray()));
     expect(out).to.deep.equal([1, 2, 3]);
   });
@@ -33,7 +43,11 @@ describe('parallelMap order, window and errors', function () {
     let emitted1 = Infinity;
     const starts = new Map<number, number>();
     const sub = new Promise<void>((resolve, reject) =>
-      from([[1, 300], [2, 5], [3, 0]] as [number, number][])
+      from([
+        [1, 300],
+        [2, 5],
+        [3, 0],
+      ] as [number, number][])
         .pipe(parallelMap(stamp, { executor, window: 2, chunksize: 1 }))
         .subscribe({
           next: ([id, started]) => {
@@ -92,11 +106,13 @@ describe('parallelMap order, window and errors', function () {
       return x;
     };
     const err = await new Promise<unknown>((resolve) =>
-      from([1, 2, 3]).pipe(parallelMap(failOn2, { executor, errors: 'end' })).subscribe({
-        next: (v) => seen.push(v),
-        error: resolve,
-        complete: () => resolve(undefined),
-      }),
+      from([1, 2, 3])
+        .pipe(parallelMap(failOn2, { executor, errors: 'end' }))
+        .subscribe({
+          next: (v) => seen.push(v),
+          error: resolve,
+          complete: () => resolve(undefined),
+        }),
     );
     expect(seen).to.deep.equal([1, 3]);
     expect(err).to.be.instanceOf(RangeError).with.property('message', 'two');
@@ -104,10 +120,15 @@ describe('parallelMap order, window and errors', function () {
 
   it("'immediate' mode errors as soon as a task fails, before slower earlier tasks finish", async () => {
     const task = ([x, ms]: [number, number]) =>
-      new Promise<number>((resolve, reject) => setTimeout(() => (x === 2 ? reject(new Error('fast failure')) : resolve(x)), ms));
+      new Promise<number>((resolve, reject) =>
+        setTimeout(() => (x === 2 ? reject(new Error('fast failure')) : resolve(x)), ms),
+      );
     const t0 = Date.now();
     const err = await lastValueFrom(
-      from([[1, 2_000], [2, 10]] as [number, number][]).pipe(parallelMap(task, { executor, errors: 'immediate' })),
+      from([
+        [1, 2_000],
+        [2, 10],
+      ] as [number, number][]).pipe(parallelMap(task, { executor, errors: 'immediate' })),
     ).catch((e: Error) => e);
     expect(err).to.be.instanceOf(Error).with.property('message', 'fast failure');
     expect(Date.now() - t0).to.be.below(1_500);

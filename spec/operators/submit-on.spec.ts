@@ -21,7 +21,11 @@ describe('submitOn and fromTask', function () {
   });
 
   it('then concatAll() is an ordered map and mergeAll() gives completion order', async () => {
-    const items: [number, number][] = [[1, 900], [2, 100], [3, 450]];
+    const items: [number, number][] = [
+      [1, 900],
+      [2, 100],
+      [3, 450],
+    ];
     const ordered = await lastValueFrom(from(items).pipe(submitOn(executor, sleepThen), concatAll(), toArray()));
     expect(ordered).to.deep.equal([1, 2, 3]);
     const ex3 = new ThreadPoolExecutor({ maxWorkers: 3, minWorkers: 3 });
@@ -32,7 +36,13 @@ describe('submitOn and fromTask', function () {
   });
 
   it('completion of the source cancels nothing', async () => {
-    const futures = await lastValueFrom(from([[1, 50], [2, 50], [3, 50]] as [number, number][]).pipe(submitOn(executor, sleepThen), toArray()));
+    const futures = await lastValueFrom(
+      from([
+        [1, 50],
+        [2, 50],
+        [3, 50],
+      ] as [number, number][]).pipe(submitOn(executor, sleepThen), toArray()),
+    );
     expect(await Promise.all(futures)).to.deep.equal([1, 2, 3]);
   });
 
@@ -63,14 +73,18 @@ describe('submitOn and fromTask', function () {
 
   it('fromTask cancels on unsubscribe', async () => {
     const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
-    const sub = fromTask(ex, (ms: number) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end);
-      return ms;
-    }, 10_000).subscribe();
+    const sub = fromTask(
+      ex,
+      (ms: number) => {
+        const end = Date.now() + ms;
+        while (Date.now() < end);
+        return ms;
+      },
+      10_000,
+    ).subscribe();
     await new Promise((r) => setTimeout(r, 200));
     sub.unsubscribe();
-    expect(await ex.submit((x: number) => x, 5, ).result(2_000)).to.equal(5);
+    expect(await ex.submit((x: number) => x, 5).result(2_000)).to.equal(5);
     expect(ex.stats().cancelled).to.equal(1);
     await ex.shutdown();
     void CancelledError;

@@ -90,8 +90,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(JSON.stringify(r));
   } else {
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MB`;
-    console.log(`soak: ${r.items} tasks on ${r.workers} workers in ${r.ms} ms (${Math.round((r.items / r.ms) * 1000)} tasks/s)`);
-    console.log(`  heap used before ${mb(r.heapBefore)}, after ${mb(r.heapAfter)} (delta ${mb(r.heapDelta)}), peak during run ${mb(r.heapPeak)}`);
+    console.log(
+      `soak: ${r.items} tasks on ${r.workers} workers in ${r.ms} ms (${Math.round((r.items / r.ms) * 1000)} tasks/s)`,
+    );
+    console.log(
+      `  heap used before ${mb(r.heapBefore)}, after ${mb(r.heapAfter)} (delta ${mb(r.heapDelta)}), peak during run ${mb(r.heapPeak)}`,
+    );
     console.log(`  sum ${r.sum} (expected ${r.expectedSum}) ${r.sum === r.expectedSum ? 'OK' : 'WRONG'}`);
     console.log(`  stats ${JSON.stringify(r.stats)}`);
   }

@@ -26,7 +26,13 @@ describe('ThreadPoolExecutor options are validated at construction, synchronousl
   }
 
   it('valid options construct an executor without starting any worker (lazy start)', async function () {
-    const ex = new ThreadPoolExecutor({ maxWorkers: 3, minWorkers: 1, idleTimeout: 500, maxTasksPerWorker: 10, name: 'valid' });
+    const ex = new ThreadPoolExecutor({
+      maxWorkers: 3,
+      minWorkers: 1,
+      idleTimeout: 500,
+      maxTasksPerWorker: 10,
+      name: 'valid',
+    });
     try {
       expect(ex.stats().workers).to.equal(0);
     } finally {

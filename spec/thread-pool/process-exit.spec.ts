@@ -7,7 +7,10 @@ import { join } from 'node:path';
 const LIBRARY = new URL('../../lib/index.js', import.meta.url).href;
 
 /** Runs `source` as an ES module script in a child node process; kills it after `limitMs`. */
-function runScript(source: string, limitMs = 10_000): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+function runScript(
+  source: string,
+  limitMs = 10_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-exit-'));
   const file = join(dir, 'script.mjs');
   writeFileSync(file, source);
@@ -46,7 +49,7 @@ describe('an idle ThreadPoolExecutor does not keep the process alive', function 
     expect(r.stdout).to.include('result 5');
   });
 
-  it('also with minWorkers kept alive (idle workers are unref\'d)', async function () {
+  it("also with minWorkers kept alive (idle workers are unref'd)", async function () {
     const r = await runScript(`
       import { ThreadPoolExecutor } from ${JSON.stringify(LIBRARY)};
       const ex = new ThreadPoolExecutor({ maxWorkers: 2, minWorkers: 2, idleTimeout: 60000 });

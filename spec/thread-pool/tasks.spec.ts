@@ -69,7 +69,9 @@ describe('ThreadPoolExecutor tasks', function () {
     it('a module task can use its own imports and runs on a worker thread', async function () {
       const ex = makePool({ maxWorkers: 1 });
       const which = task<typeof Tasks.whichThread>(TASKS, 'whichThread');
-      expect(await ex.submit(which)).to.be.a('number').and.not.equal(hostThreadId);
+      expect(await ex.submit(which))
+        .to.be.a('number')
+        .and.not.equal(hostThreadId);
     });
 
     it('the module is imported once per worker (its state persists between tasks)', async function () {

@@ -1,10 +1,20 @@
 import { expect } from 'chai';
-import { firstValueFrom, from, lastValueFrom, map as rxMap, materialize, of, take, tap, toArray, type Notification } from 'rxjs';
+import {
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map as rxMap,
+  materialize,
+  of,
+  take,
+  tap,
+  toArray,
+  type Notification,
+} from 'rxjs';
 import { forEachExecutor, delay, waitUntil } from '../../helpers/executors.js';
 
 /** Squares x after a delay that varies with x, so completion order differs from input order. */
-const jitterSquare = (x: number): Promise<number> =>
-  new Promise((r) => setTimeout(() => r(x * x), ((x * 7) % 5) * 10));
+const jitterSquare = (x: number): Promise<number> => new Promise((r) => setTimeout(() => r(x * x), ((x * 7) % 5) * 10));
 
 /** Sleeps `ms`, then returns `index`. */
 const sleepIndex = ([ms, index]: [number, number]): Promise<number> =>
@@ -107,11 +117,14 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
       const ex = makeExecutor();
       const out = await firstValueFrom(
         ex
-          .starmap((a: number, b: number) => a ** b, [
-            [2, 3],
-            [3, 2],
-            [10, 0],
-          ])
+          .starmap(
+            (a: number, b: number) => a ** b,
+            [
+              [2, 3],
+              [3, 2],
+              [10, 0],
+            ],
+          )
           .pipe(toArray()),
       );
       expect(out).to.deep.equal([8, 9, 1]);
@@ -129,16 +142,16 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
   });
 
   describe('errors', function () {
-    it("emits the values before a failed item, then its error at its position, like a serial map", async function () {
+    it('emits the values before a failed item, then its error at its position, like a serial map', async function () {
       const ex = makeExecutor();
       const input = Array.from({ length: 10 }, (_, i) => i);
       const task = (x: number) => {
         if (x === 5) throw new RangeError('five');
         return x * 2;
       };
-      const got = (
-        await firstValueFrom(ex.map(task, input, { chunksize: 1 }).pipe(materialize(), toArray()))
-      ).map(simplify);
+      const got = (await firstValueFrom(ex.map(task, input, { chunksize: 1 }).pipe(materialize(), toArray()))).map(
+        simplify,
+      );
       const expected = (await firstValueFrom(from(input).pipe(rxMap(task), materialize(), toArray()))).map(simplify);
       expect(got.map((e) => e.kind)).to.deep.equal(expected.map((e) => e.kind));
       expect(got.slice(0, -1)).to.deep.equal(expected.slice(0, -1));
@@ -153,9 +166,9 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
         if (x === 4) throw new Error('four');
         return x;
       };
-      const got = (await firstValueFrom(ex.map(task, [0, 1, 2, 3, 4, 5], { chunksize: 3 }).pipe(materialize(), toArray()))).map(
-        simplify,
-      );
+      const got = (
+        await firstValueFrom(ex.map(task, [0, 1, 2, 3, 4, 5], { chunksize: 3 }).pipe(materialize(), toArray()))
+      ).map(simplify);
       expect(got.slice(0, 4)).to.deep.equal([0, 1, 2, 3].map((value) => ({ kind: 'N', value })));
       expect(got[4]!.kind).to.equal('E');
       expect(got).to.have.length(5);
@@ -233,11 +246,13 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
         }
       }
       const out = await firstValueFrom(
-        ex.map((x: number) => x * 10, naturals(), { window, chunksize: 1 }).pipe(
-          tap(() => emitted++),
-          take(3),
-          toArray(),
-        ),
+        ex
+          .map((x: number) => x * 10, naturals(), { window, chunksize: 1 })
+          .pipe(
+            tap(() => emitted++),
+            take(3),
+            toArray(),
+          ),
       );
       expect(out).to.deep.equal([0, 10, 20]);
       expect(maxAhead, 'items pulled but not yet emitted, at most').to.be.at.most(window);
@@ -258,7 +273,9 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
           yield i;
         }
       }
-      const out = await firstValueFrom(ex.map((x: number) => x + 1, naturals(), { chunksize: 1 }).pipe(take(3), toArray()));
+      const out = await firstValueFrom(
+        ex.map((x: number) => x + 1, naturals(), { chunksize: 1 }).pipe(take(3), toArray()),
+      );
       expect(out).to.deep.equal([1, 2, 3]);
       expect(pulled).to.be.at.most(3 + 2 * kind.parallelism);
     });
@@ -267,10 +284,11 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
       const ex = makeExecutor();
       const shared = new SharedArrayBuffer(4);
       const task = (item: { ms: number; counters: SharedArrayBuffer }) =>
-        new Promise<number>((r) =>
-          setTimeout(() => r(Atomics.add(new Int32Array(item.counters), 0, 1) + 1), item.ms),
-        );
-      const items = [{ ms: 1, counters: shared }, ...Array.from({ length: 5 }, () => ({ ms: 2_000, counters: shared }))];
+        new Promise<number>((r) => setTimeout(() => r(Atomics.add(new Int32Array(item.counters), 0, 1) + 1), item.ms));
+      const items = [
+        { ms: 1, counters: shared },
+        ...Array.from({ length: 5 }, () => ({ ms: 2_000, counters: shared })),
+      ];
       for await (const v of ex.map(task, items, { chunksize: 1, window: 6 })) {
         expect(v).to.equal(1);
         break;

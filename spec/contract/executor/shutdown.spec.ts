@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { CancelledError, ExecutorShutdownError } from '../../../lib/index.js';
-import { countRun, counters, forEachExecutor, rejectionOf, sleepTask, sleepThen, waitUntil } from '../../helpers/executors.js';
+import {
+  countRun,
+  counters,
+  forEachExecutor,
+  rejectionOf,
+  sleepTask,
+  sleepThen,
+  waitUntil,
+} from '../../helpers/executors.js';
 
 forEachExecutor('Executor.shutdown', (makeExecutor, kind) => {
   it('submit after shutdown throws ExecutorShutdownError', async function () {
@@ -30,7 +38,11 @@ forEachExecutor('Executor.shutdown', (makeExecutor, kind) => {
     await ex.shutdown();
     const err = await new Promise<unknown>((resolve) => {
       try {
-        ex.map((x: number) => x, [1]).subscribe({ next: () => resolve('a value'), error: resolve, complete: () => resolve('complete') });
+        ex.map((x: number) => x, [1]).subscribe({
+          next: () => resolve('a value'),
+          error: resolve,
+          complete: () => resolve('complete'),
+        });
       } catch (e) {
         resolve(e);
       }
@@ -95,7 +107,7 @@ forEachExecutor('Executor.shutdown', (makeExecutor, kind) => {
   });
 
   it('`await using` shuts the executor down (waiting) at the end of the block', async function () {
-    let f: PromiseLike<number> & { done(): boolean } | undefined;
+    let f: (PromiseLike<number> & { done(): boolean }) | undefined;
     let escaped: ReturnType<typeof makeExecutor> | undefined;
     {
       await using ex = makeExecutor();

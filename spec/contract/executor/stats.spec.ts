@@ -27,7 +27,13 @@ forEachExecutor('Executor.stats() and stats$', (makeExecutor, kind) => {
     await Promise.allSettled([...ok, ...bad].map((f) => f.result()));
     await delay(0);
     const s = ex.stats();
-    expect({ completed: s.completed, failed: s.failed, cancelled: s.cancelled, queued: s.queued, running: s.running }).to.deep.equal({
+    expect({
+      completed: s.completed,
+      failed: s.failed,
+      cancelled: s.cancelled,
+      queued: s.queued,
+      running: s.running,
+    }).to.deep.equal({
       completed: 3,
       failed: 2,
       cancelled: 1,

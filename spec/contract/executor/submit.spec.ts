@@ -60,14 +60,16 @@ forEachExecutor('Executor.submit', (makeExecutor) => {
       const ex = makeExecutor();
       const events: unknown[] = [];
       await new Promise<void>((resolve) =>
-        ex.submit((x: number) => x * 2, 21).subscribe({
-          next: (v) => events.push(v),
-          error: (e) => events.push(['error', e]),
-          complete: () => {
-            events.push('complete');
-            resolve();
-          },
-        }),
+        ex
+          .submit((x: number) => x * 2, 21)
+          .subscribe({
+            next: (v) => events.push(v),
+            error: (e) => events.push(['error', e]),
+            complete: () => {
+              events.push('complete');
+              resolve();
+            },
+          }),
       );
       expect(events).to.deep.equal([42, 'complete']);
     });
@@ -177,7 +179,10 @@ forEachExecutor('Executor.submit', (makeExecutor) => {
       const ex = makeExecutor();
       let f: PromiseLike<unknown> | undefined;
       expect(() => {
-        f = ex.submit((fn: unknown) => typeof fn, () => 1);
+        f = ex.submit(
+          (fn: unknown) => typeof fn,
+          () => 1,
+        );
       }).not.to.throw();
       const err = await rejectionOf(f!);
       expect(err).to.be.instanceOf(TaskSerializationError);
@@ -201,7 +206,10 @@ forEachExecutor('Executor.submit', (makeExecutor) => {
 
     it('a serialization failure fails that future only; the executor goes on', async function () {
       const ex = makeExecutor();
-      const bad = ex.submit((fn: unknown) => typeof fn, () => 1);
+      const bad = ex.submit(
+        (fn: unknown) => typeof fn,
+        () => 1,
+      );
       const good = ex.submit((x: number) => x + 1, 1);
       await bad.exception();
       expect(await good).to.equal(2);
