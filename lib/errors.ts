@@ -34,7 +34,10 @@ export class WaitTimeoutError extends FuturesError {}
  * ex.map(slow, items, { taskTimeout: 100 }); // failing items error with TaskTimeoutError
  */
 export class TaskTimeoutError extends FuturesError {
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    /** The timeout that was exceeded, in ms. */
+    readonly timeoutMs: number,
+  ) {
     super(`the task ran longer than its taskTimeout of ${timeoutMs} ms; its worker was terminated and replaced`);
   }
 }
@@ -47,7 +50,9 @@ export class TaskTimeoutError extends FuturesError {
  */
 export class WorkerCrashedError extends FuturesError {
   constructor(
+    /** Why the worker died, in words, e.g. `'the task called process.exit(3)'`. */
     readonly reason: string,
+    /** The worker's exit code, when it exited with one. */
     readonly exitCode: number | undefined,
     options?: ErrorOptions,
   ) {
@@ -100,7 +105,10 @@ export class TaskSerializationError extends FuturesError {}
  * const e = await ex.submit(() => { throw 'boom' }).exception(); // e.value === 'boom'
  */
 export class TaskError extends FuturesError {
-  constructor(readonly value: unknown) {
+  constructor(
+    /** The thrown value, structured-cloned from the worker. */
+    readonly value: unknown,
+  ) {
     super(`the task threw a non-Error value: ${describeValue(value)}`);
   }
 }

@@ -16,15 +16,23 @@ export type Source<T> = Iterable<T> | AsyncIterable<T> | ObservableInput<T>;
 
 /** Counts of tasks (items), not chunks or messages. */
 export interface ExecutorStats {
+  /** Worker threads alive now (1 for InlineExecutor). */
   workers: number;
+  /** Live workers with nothing to run. */
   idleWorkers: number;
+  /** Tasks waiting for a worker. */
   queued: number;
+  /** Tasks running now. */
   running: number;
+  /** Total tasks that returned a value. */
   completed: number;
+  /** Total tasks that threw, timed out or lost their worker. */
   failed: number;
+  /** Total tasks cancelled before or while running. */
   cancelled: number;
 }
 
+/** Options of {@link Executor.shutdown}. */
 export interface ShutdownOptions {
   /** Default true: resolve once running (and, without cancelFutures, queued) work is done and workers exited. */
   wait?: boolean;
@@ -34,12 +42,43 @@ export interface ShutdownOptions {
 
 /** Python's `concurrent.futures.Executor`, with RxJS streams for `map`. */
 export interface Executor {
+  /**
+   * Schedules `fn(...args)` and returns its Future at once.
+   * @example
+   * const f = executor.submit((a: number, b: number) => a + b, 1, 2); // await f → 3
+   */
   submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<R>;
+  /**
+   * `fn` over every item, in parallel; cold, and also an AsyncIterable.
+   * @example
+   * executor.map((x: number) => x * x, [1, 2, 3]).subscribe(console.log); // 1, 4, 9
+   */
   map<T, R>(fn: Task<[T], R>, items: Source<T>, options?: MapOptions): FutureStream<R>;
+  /**
+   * Like `map`, but each item is an argument list.
+   * @example
+   * executor.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]]); // 3, 7
+   */
   starmap<A extends unknown[], R>(fn: Task<A, R>, items: Source<A>, options?: MapOptions): FutureStream<R>;
+  /**
+   * Stops accepting work; by default resolves once running work is done. Idempotent.
+   * @example
+   * await executor.shutdown({ cancelFutures: true });
+   */
   shutdown(options?: ShutdownOptions): Promise<void>;
+  /**
+   * `shutdown({ wait: true })`, for `await using`.
+   * @example
+   * await using executor = new ThreadPoolExecutor();
+   */
   [Symbol.asyncDispose](): Promise<void>;
+  /** Emits the current stats on subscribe and after every change. */
   readonly stats$: Observable<ExecutorStats>;
+  /**
+   * Current counts of workers and tasks.
+   * @example
+   * const { queued, running, completed } = executor.stats();
+   */
   stats(): ExecutorStats;
 }
 
@@ -55,6 +94,7 @@ export interface LiveStats {
 
 /** Shared machinery of ThreadPoolExecutor and InlineExecutor. */
 export abstract class ExecutorBase implements Executor, ChunkRunner {
+  /** How many tasks can run at once. */
   abstract readonly parallelism: number;
   #completed = 0;
   #failed = 0;
@@ -168,7 +208,11 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
     return wait ? this.#shutdown : Promise.resolve();
   }
 
-  /** `await using executor = new ThreadPoolExecutor()` shuts it down, waiting. */
+  /**
+   * `await using executor = new ThreadPoolExecutor()` shuts it down, waiting.
+   * @example
+   * await executor[Symbol.asyncDispose]();
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }

@@ -118,7 +118,7 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
    * @example
    * f.addDoneCallback((fut) => console.log('done', fut.cancelled()));
    */
-  addDoneCallback(cb: DoneCallback<T>): void {
+  addDoneCallback(cb: (future: Future<T>) => void): void {
     if (this.done()) {
       invokeReporting(cb, this);
       return;
@@ -126,7 +126,11 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
     (this.#callbacks ??= []).push(cb);
   }
 
-  /** Thenable: `await future` gives the value or throws the task's error. */
+  /**
+   * Thenable: `await future` gives the value or throws the task's error.
+   * @example
+   * const sum = await executor.submit((a: number, b: number) => a + b, 1, 2); // 3
+   */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -134,6 +138,13 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
     return this.result().then(onFulfilled, onRejected);
   }
 
+  /**
+   * Observes the outcome: `next` then `complete` on success, `error` on failure or
+   * cancellation; replayed if already done. Unsubscribing does not cancel the task. A
+   * throwing observer is reported with `console.error` and the other observers still run.
+   * @example
+   * f.subscribe({ next: (v) => console.log(v), error: (e) => console.error(e) });
+   */
   // RxJS reports a throwing terminal observer asynchronously, which crashes Node; the
   // contract asks for console.error and the other observers still running.
   override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
@@ -156,6 +167,8 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
   /**
    * Marks the future RUNNING. Returns false if it was cancelled (then do not run it).
    * Throws `InvalidStateError` if it is already running or done.
+   * @example
+   * if (future.setRunningOrNotifyCancel()) future.setResult(compute());
    */
   setRunningOrNotifyCancel(): boolean {
     if (this.#state === State.Cancelled) return false;
@@ -167,13 +180,21 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
     return true;
   }
 
-  /** Settles the future with a value. Throws `InvalidStateError` if it is done. */
+  /**
+   * Settles the future with a value. Throws `InvalidStateError` if it is done.
+   * @example
+   * const f = new Future<number>(); f.setResult(42); await f; // 42
+   */
   setResult(value: T): void {
     this.#assertNotDone('setResult');
     this.#settle(State.Finished, true, value);
   }
 
-  /** Settles the future with an error. Throws `InvalidStateError` if it is done. */
+  /**
+   * Settles the future with an error. Throws `InvalidStateError` if it is done.
+   * @example
+   * const f = new Future<number>(); f.setException(new Error('no')); await f.exception(); // Error: no
+   */
   setException(error: unknown): void {
     this.#assertNotDone('setException');
     this.#settle(State.Finished, false, error);

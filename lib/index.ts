@@ -1,6 +1,8 @@
 /**
  * rxjs-futures: Python's concurrent.futures for RxJS.
  * Executors, Futures and tasks from here; the operators are re-exported as well.
+ * @packageDocumentation
+ * @module rxjs-futures
  */
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './thread-pool/thread-pool-executor.js';
 export { InlineExecutor } from './inline.js';

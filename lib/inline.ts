@@ -21,6 +21,7 @@ interface InlineChunk extends ChunkHandle {
  * console.log(await ex.submit((x: number) => x * 2, 21)); // 42
  */
 export class InlineExecutor extends ExecutorBase {
+  /** Always 1: tasks run one at a time on the calling thread. */
   readonly parallelism = 1;
   protected readonly defaultTimeout = undefined;
   readonly #queue: { chunk: InlineChunk; run: () => Promise<void> }[] = [];

@@ -10,7 +10,9 @@ declare const taskRefTypes: unique symbol;
 
 /** A named export of an ES module, imported once per worker. Made by {@link task}. */
 export interface TaskRef<A extends unknown[], R> {
+  /** The module's URL (`file:` or other), as given to {@link task}. */
   readonly module: string;
+  /** The name of the export to call; `'default'` for the default export. */
   readonly exportName: string;
   /** Type-level only: the export's parameters and result. */
   readonly [taskRefTypes]?: (...args: A) => R;
@@ -23,6 +25,7 @@ export type Task<A extends unknown[], R> = TaskFn<A, R> | TaskRef<A, R>;
  * Names an export of an ES module as a task; the module is imported once per worker, so
  * it may use imports of its own. Accepts an absolute path, a `file:` URL string or a URL.
  * A `.ts` module works when tsx is installed (the worker registers it).
+ * @typeParam F - The exported function's type (e.g. `typeof Tasks.fib`), for typed arguments and result.
  * @example
  * import type * as Tasks from './tasks.js';
  * const fib = task<typeof Tasks.fib>(new URL('./tasks.js', import.meta.url), 'fib');

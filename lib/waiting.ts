@@ -56,6 +56,7 @@ export function asCompleted<T>(futures: Iterable<Future<T>>, options?: { timeout
   });
 }
 
+/** When {@link wait} resolves, as Python's `return_when`; `'ALL_COMPLETED'` by default. */
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
 
 /**
@@ -68,7 +69,12 @@ export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED'
 export function wait<T>(
   futures: Iterable<Future<T>>,
   options?: { timeout?: number; returnWhen?: ReturnWhen },
-): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
+): Promise<{
+  /** The futures that finished, failed or were cancelled. */
+  done: Set<Future<T>>;
+  /** The futures still pending or running. */
+  notDone: Set<Future<T>>;
+}> {
   const o = checkObject('wait', options);
   checkDuration('wait', 'timeout', o.timeout, true);
   const returnWhen = (o.returnWhen ?? 'ALL_COMPLETED') as ReturnWhen;

@@ -1,4 +1,8 @@
-/** The operators alone, as `rxjs/operators` is to `rxjs`. */
+/**
+ * The operators alone, as `rxjs/operators` is to `rxjs`.
+ * @packageDocumentation
+ * @module rxjs-futures/operators
+ */
 export { parallelMap, type ParallelMapOptions } from './parallel-map.js';
 export { submitOn } from './submit-on.js';
 export { fromTask } from './from-task.js';

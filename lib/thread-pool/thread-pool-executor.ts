@@ -17,6 +17,7 @@ export interface ThreadPoolExecutorOptions {
   idleTimeout?: number;
   /** Runs once in each new worker before its first task, with `initargs`. */
   initializer?: Task<any[], unknown>;
+  /** Arguments passed to `initializer`; default none. Structured-cloned to each worker. */
   initargs?: unknown[];
   /** A worker is replaced after running this many tasks; default unlimited. */
   maxTasksPerWorker?: number;
@@ -37,6 +38,7 @@ export interface ThreadPoolExecutorOptions {
  * console.log(await f); // 3
  */
 export class ThreadPoolExecutor extends ExecutorBase {
+  /** How many tasks can run at once: `maxWorkers`. */
   readonly parallelism: number;
   protected readonly defaultTimeout: number | undefined;
   readonly #scheduler: Scheduler;
