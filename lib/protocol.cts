@@ -39,7 +39,7 @@ export interface RunMessage {
 }
 
 /** Worker → host. */
-export type WorkerMessage = DoneMessage | StartMessage | CrashMessage;
+export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMessage;
 
 export interface DoneMessage {
   readonly k: 'done';
@@ -62,6 +62,12 @@ export interface StartMessage {
 export interface CrashMessage {
   readonly k: 'crash';
   readonly error: WireError;
+}
+
+/** Sent when a task calls process.exit(code): tells it apart from a kill from outside. */
+export interface ExitMessage {
+  readonly k: 'exit';
+  readonly code: number;
 }
 
 /** A failure, flattened for structured clone with everything a user relies on kept. */

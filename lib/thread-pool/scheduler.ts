@@ -112,6 +112,10 @@ export class Scheduler implements ChunkControl {
       );
       return;
     }
+    if (m.k === 'exit') {
+      slot.noteExitCall(m.code);
+      return;
+    }
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
     if (m.k === 'start') {

@@ -87,6 +87,7 @@ export class WorkerSlot {
   #referenced = true;
   #onDeath: ((death: Death) => void) | undefined;
   #spawnListeners = new Set<(e: unknown) => void>();
+  #exitCall: number | undefined;
 
   constructor(
     private readonly listener: SlotListener,
@@ -289,6 +290,11 @@ export class WorkerSlot {
     this.#lastError = { reason, error };
   }
 
+  /** The worker reported a process.exit(code) call. */
+  noteExitCall(code: number): void {
+    this.#exitCall = code;
+  }
+
   #died(code: number): void {
     if (this.dead) return;
     this.dead = true;
@@ -300,7 +306,9 @@ export class WorkerSlot {
       ? { reason: this.#requested!, exitCode: undefined, requested }
       : this.#lastError
         ? { ...this.#lastError, exitCode: undefined, requested }
-        : { reason: `the task called process.exit(${code})`, exitCode: code, requested };
+        : this.#exitCall !== undefined
+          ? { reason: `the task called process.exit(${this.#exitCall})`, exitCode: this.#exitCall, requested }
+          : { reason: `the worker thread was stopped from outside (exit code ${code})`, exitCode: undefined, requested };
     if (this.#onDeath) {
       // threads.js's spawn() waits for an init message with a 30 s timer that nothing
       // clears when the thread dies first; that timer would keep the process alive.

@@ -198,6 +198,10 @@ function installCrashReporting(): void {
   };
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
-  // A task that calls process.exit() must not take finished neighbours' results with it.
-  process.on('exit', () => flush());
+  // A task that calls process.exit() must not take finished neighbours' results with it,
+  // and the host should know it was process.exit and not a kill from outside.
+  process.on('exit', (code) => {
+    outbox.push({ k: 'exit', code });
+    flush();
+  });
 }
