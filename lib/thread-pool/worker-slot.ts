@@ -308,7 +308,11 @@ export class WorkerSlot {
         ? { ...this.#lastError, exitCode: undefined, requested }
         : this.#exitCall !== undefined
           ? { reason: `the task called process.exit(${this.#exitCall})`, exitCode: this.#exitCall, requested }
-          : { reason: `the worker thread was stopped from outside (exit code ${code})`, exitCode: undefined, requested };
+          : {
+              reason: `the worker thread was stopped from outside (exit code ${code})`,
+              exitCode: undefined,
+              requested,
+            };
     if (this.#onDeath) {
       // threads.js's spawn() waits for an init message with a 30 s timer that nothing
       // clears when the thread dies first; that timer would keep the process alive.

@@ -3,7 +3,7 @@
  * `node dist/spec/chaos/chaos.js --seed N`.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { runNode } from '../helpers/child-process.js';
 import { fileURLToPath } from 'node:url';
 import { runChaos } from './chaos.js';
 
@@ -33,24 +33,8 @@ describe('chaos: random exits, throws, hangs, cancellations and unsubscriptions'
 
   it('a seed replays from the command line, and the process exits by itself', async function () {
     const script = fileURLToPath(new URL('./chaos.js', import.meta.url));
-    const r = await new Promise<{ code: number | null; out: string; timedOut: boolean }>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, '--seed', '42', '--n', '300', '--json'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let timedOut = false;
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      const t = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, 60_000);
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        clearTimeout(t);
-        resolve({ code, out, timedOut });
-      });
-    });
+    const run = await runNode([script, '--seed', '42', '--n', '300', '--json'], 60_000);
+    const r = { code: run.code, out: run.stdout + run.stderr, timedOut: run.timedOut };
     expect(r.timedOut, `the replay did not exit: ${r.out}`).to.equal(false);
     const line = r.out
       .trim()

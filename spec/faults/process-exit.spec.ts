@@ -3,49 +3,16 @@
  * never taken down by a task.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { runScript as runNodeScript, type Run } from '../helpers/child-process.js';
 
 /** The built library, by absolute file URL (this spec runs from dist/spec/faults/). */
 const LIBRARY = new URL('../../lib/index.js', import.meta.url).href;
 /** rxjs as this package resolves it (a script in the temp dir cannot resolve the bare name). */
 const RXJS = import.meta.resolve('rxjs');
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  ms: number;
-}
-
-/** Runs `source` as an .mjs script in a child node; kills it after `limitMs`. */
-export function runScript(source: string, limitMs = 10_000): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-faults-'));
-  const file = join(dir, 'script.mjs');
-  writeFileSync(file, `import * as lib from ${JSON.stringify(LIBRARY)};\n${source}`);
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-      resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - t0 });
-    });
-  });
+/** Runs `source` with the library imported as `lib`. */
+function runScript(source: string, limitMs = 10_000): Promise<Run> {
+  return runNodeScript(`import * as lib from ${JSON.stringify(LIBRARY)};\n${source}`, limitMs);
 }
 
 function expectCleanExit(r: Run, marker: string): void {

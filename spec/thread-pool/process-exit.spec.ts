@@ -1,38 +1,7 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { runScript } from '../helpers/child-process.js';
 
 const LIBRARY = new URL('../../lib/index.js', import.meta.url).href;
-
-/** Runs `source` as an ES module script in a child node process; kills it after `limitMs`. */
-function runScript(
-  source: string,
-  limitMs = 10_000,
-): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-exit-'));
-  const file = join(dir, 'script.mjs');
-  writeFileSync(file, source);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-      resolve({ code, stdout, stderr, timedOut });
-    });
-  });
-}
 
 describe('an idle ThreadPoolExecutor does not keep the process alive', function () {
   this.timeout(15_000);
