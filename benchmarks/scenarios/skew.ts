@@ -4,7 +4,7 @@
  * keeps the other worker busy meanwhile finishes near (250 + 1000) / 2 ms. Measures what a
  * bounded window (rxjs-futures) or static assignment (raw) costs against unbounded queues.
  */
-import { throughputScenario } from './throughput.js';
+import { POOLS, throughputScenario } from './throughput.js';
 
 export const skew = throughputScenario({
   id: 'skew',
@@ -12,7 +12,7 @@ export const skew = throughputScenario({
   description:
     'Task 0 is `spin` of ~250 ms, tasks 1..1000 are `spin` of ~1 ms (calibrated); results collected in input order. ' +
     'The ideal on 2 workers is about (250 + 1000) / 2 = 625 ms (--quick: 100 ms head, 200 tasks, ideal ~150 ms).',
-  contenders: ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool', 'raw-1', 'serial'],
+  contenders: [...POOLS, 'raw-1', 'serial'],
   notes: ["raw-1 assigns items round-robin up front, so the head's worker also gets half of the rest."],
   build: (ctx) => {
     const n = ctx.quick ? 200 : 1000;

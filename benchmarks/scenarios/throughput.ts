@@ -6,6 +6,9 @@
  */
 import { TASKS, type TaskName } from '../tasks.js';
 import { now, withTimeout } from '../harness/stats.js';
+
+/** The contenders every throughput scenario runs: rxjs-futures in its three modes and the peer pools. */
+export const POOLS = ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool'];
 import type { Contender, Ctx, Sample, Scenario } from '../harness/types.js';
 
 export interface Workload {

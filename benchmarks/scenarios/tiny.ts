@@ -3,23 +3,13 @@
  * dominates; only batching can beat the main thread. Pools that send one message per
  * task are capped at 20,000 items (rate measured on the subset) to keep the run short.
  */
-import { throughputScenario } from './throughput.js';
+import { POOLS, throughputScenario } from './throughput.js';
 
 export const tiny = throughputScenario({
   id: 'tiny',
   title: 'Tiny: 200,000 tasks of ~2 µs',
   description: 'N tasks `spin(n)` with n calibrated to ~2 µs per call on the main thread.',
-  contenders: [
-    'rf-pmap-1',
-    'rf-pmap-auto',
-    'rf-submit',
-    'piscina',
-    'tinypool',
-    'workerpool',
-    'raw-1',
-    'raw-100',
-    'serial',
-  ],
+  contenders: [...POOLS, 'raw-1', 'raw-100', 'serial'],
   caps: (ctx) => {
     const cap = ctx.quick ? 5000 : 20_000;
     return { 'rf-pmap-1': cap, 'rf-submit': cap, piscina: cap, tinypool: cap, workerpool: cap };
