@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TaskDef } from '../protocol.cjs';
 
@@ -100,10 +102,23 @@ async function importExport(def: Extract<TaskDef, { kind: 'module' }>): Promise<
 /** TypeScript task modules: tsx's loader, resolved from the module's own location. */
 function registerTsx(url: string): Promise<void> {
   tsxRegistered ??= (async () => {
-    let api: string;
-    try {
-      api = createRequire(url).resolve('tsx/esm/api');
-    } catch {
+    // From the module's own folder first, then from the working directory. The ESM entry
+    // of tsx/esm/api is wanted (its CommonJS twin registers a path that does not exist),
+    // and require.resolve only knows the "require" condition: read tsx's exports map.
+    const api = [url, pathToFileURL(`${process.cwd()}/`).href]
+      .map((from) => {
+        try {
+          const manifest = createRequire(from).resolve('tsx/package.json');
+          const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+            exports: Record<string, { import?: { default?: string } }>;
+          };
+          return join(dirname(manifest), pkg.exports['./esm/api']!.import!.default!);
+        } catch {
+          return undefined;
+        }
+      })
+      .find((found) => found !== undefined);
+    if (!api) {
       throw new TypeError(
         `task module ${fileURLToPath(url)} is TypeScript; install tsx (npm i -D tsx) and run the host with tsx, or point task() at compiled JavaScript`,
       );
