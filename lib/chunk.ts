@@ -11,7 +11,7 @@ export interface ChunkSink {
    * item i failed with that error (a CancelledError when it was cancelled).
    * `ms` is the time the worker spent on the chunk.
    */
-  complete(values: unknown[], errors: unknown[] | null, ms: number): void;
+  complete(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void;
 }
 
 export interface ChunkHandle {

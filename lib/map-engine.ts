@@ -25,7 +25,7 @@ interface Entry {
   readonly first: number; // position of its first item in the source
   readonly count: number;
   handle: ChunkHandle | undefined;
-  values?: unknown[];
+  values?: ArrayLike<unknown>;
   errors?: unknown[] | null;
 }
 

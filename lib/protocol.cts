@@ -31,8 +31,8 @@ export interface RunMessage {
   readonly task: number;
   /** Present the first time this worker meets `task`. */
   readonly def?: TaskDef;
-  /** One entry per item: its argument list when `spread`, else its only argument. */
-  readonly items: readonly unknown[];
+  /** One entry per item: its argument list when `spread`, else its only argument (all-number items travel as a Float64Array). */
+  readonly items: readonly unknown[] | Float64Array;
   readonly spread: boolean;
   /** Items announce their start (a `StartMessage`) so the host can time them. */
   readonly timed: boolean;
@@ -44,8 +44,8 @@ export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMess
 export interface DoneMessage {
   readonly k: 'done';
   readonly id: number;
-  /** Results by item; `undefined` where the item failed or was skipped. */
-  readonly values: unknown[];
+  /** Results by item; `undefined` where the item failed or was skipped. All-number results travel as a Float64Array (see packNumbers). */
+  readonly values: unknown[] | Float64Array;
   /** `null` when every item succeeded. */
   readonly errors: (WireError | undefined)[] | null;
   /** Wall time the worker spent on the chunk, ms (drives adaptive chunking). */
@@ -102,6 +102,18 @@ export const SHARED_BUSY = 0; // 1 while the worker runs an item (for stats.runn
 export const SHARED_RING_START = 1;
 export const RING_SIZE = 64;
 export const SHARED_LENGTH = SHARED_RING_START + RING_SIZE;
+
+/**
+ * Numbers travel as one Float64Array (moved, not cloned) instead of an array of values:
+ * structured clone of a large number array costs far more than a memcpy. Lossless: every
+ * JS number is a float64. Returns undefined when not all values are numbers.
+ */
+export function packNumbers(values: ArrayLike<unknown>): Float64Array | undefined {
+  const n = values.length;
+  if (n < 16) return undefined;
+  for (let i = 0; i < n; i++) if (typeof values[i] !== 'number') return undefined;
+  return Float64Array.from(values as ArrayLike<number>);
+}
 
 /** Brand of a value wrapped by `transfer()`; recognised on both sides. */
 export const TRANSFER_BRAND = '__rxjsFuturesTransfer__';

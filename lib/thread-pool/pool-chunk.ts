@@ -58,7 +58,7 @@ export class PoolChunk implements ChunkHandle {
     this.sink.complete(new Array(this.args.length), new Array(this.args.length).fill(error), 0);
   }
 
-  settle(values: unknown[], errors: unknown[] | null, ms: number): void {
+  settle(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void {
     if (this.state === 'settled') return;
     this.state = 'settled';
     clearTimeout(this.timer);

@@ -8,6 +8,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLi
 import { BlobWorker, spawn, Transfer } from 'threads';
 import {
   isTransferMarker,
+  packNumbers,
   QUEUED,
   RING_SIZE,
   SHARED_BUSY,
@@ -195,17 +196,20 @@ export class WorkerSlot {
     const ring = this.#freeRing.pop()!;
     const task = chunk.task;
     const first = !this.#knownTasks.has(task.id);
+    const transfers = transfersOf(chunk.args, chunk.spread);
+    if (transfers) (this.#outTransfers ??= []).push(...transfers);
+    // A copy: chunk.args stays whole here, to be sent again if this worker dies.
+    const packed = chunk.spread ? undefined : packNumbers(chunk.args);
+    if (packed) (this.#outTransfers ??= []).push(packed.buffer);
     this.#outbox.push({
       id: chunk.id,
       ring,
       task: task.id,
       def: first ? task.def : undefined,
-      items: chunk.args,
+      items: packed ?? chunk.args,
       spread: chunk.spread,
       timed: chunk.timeoutMs !== undefined,
     });
-    const transfers = transfersOf(chunk.args, chunk.spread);
-    if (transfers) (this.#outTransfers ??= []).push(...transfers);
     Atomics.store(this.shared, SHARED_RING_START + ring, QUEUED);
     this.#knownTasks.add(task.id);
     chunk.ring = ring;

@@ -8,6 +8,7 @@ import { expose } from 'threads/worker';
 import {
   DONE,
   isTransferMarker,
+  packNumbers,
   QUEUED,
   RUNNING,
   SHARED_BUSY,
@@ -133,11 +134,13 @@ function flush(): void {
   }
 }
 
-function queueDone(msg: DoneMessage): void {
+function queueDone(msg: DoneMessage & { values: unknown[] }): void {
   const transfers = unwrapTransfers(msg.values);
   if (transfers) (outTransfers ??= []).push(...transfers);
+  const packed = transfers ? undefined : packNumbers(msg.values);
+  if (packed) (outTransfers ??= []).push(packed.buffer);
   if (outbox.length === 0) outboxSince = performance.now();
-  outbox.push(msg);
+  outbox.push(packed ? { ...msg, values: packed } : msg);
 }
 
 /** A result that cannot be cloned fails that item only; the rest still go home. */
