@@ -118,7 +118,8 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
   protected abstract liveStats(): LiveStats;
   protected abstract stop(wait: boolean, cancelFutures: boolean): Promise<void>;
   /** The executor-wide taskTimeout, if any. */
-  protected abstract readonly defaultTimeout: number | undefined;
+  /** @internal The executor-wide taskTimeout, if any. */
+  abstract readonly defaultTimeout: number | undefined;
 
   /**
    * Schedules `fn(...args)` and returns its Future at once (the task is queued now).

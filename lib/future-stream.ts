@@ -3,7 +3,7 @@
  * back while the consumer has a backlog, and leaving the loop early (break, return,
  * throw) unsubscribes, which cancels the outstanding tasks.
  */
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
 
 /** What `map`/`starmap` return: subscribe to it, or `for await` over it. */
 export type FutureStream<R> = Observable<R> & AsyncIterable<R>;
@@ -27,6 +27,7 @@ function iterate<R>(start: Start<R>, backlogLimit: number): AsyncIterator<R> {
   let waiting: { resolve: (r: IteratorResult<R>) => void; reject: (e: unknown) => void } | undefined;
   let run: Run | undefined;
   let started = false;
+  let subscription: Subscription | undefined;
 
   const settleWaiting = () => {
     if (!waiting) return;
@@ -46,7 +47,7 @@ function iterate<R>(start: Start<R>, backlogLimit: number): AsyncIterator<R> {
       run = start(s, { blocked: () => values.length >= backlogLimit });
       return run.teardown;
     });
-    sink.subscribe({
+    subscription = sink.subscribe({
       next: (v) => {
         values.push(v);
         settleWaiting();
@@ -82,9 +83,10 @@ function iterate<R>(start: Start<R>, backlogLimit: number): AsyncIterator<R> {
       return new Promise((resolve, reject) => (waiting = { resolve, reject }));
     },
     return() {
-      ended ??= { failed: false };
-      run?.teardown();
+      ended = { failed: false };
       values.length = 0;
+      subscription?.unsubscribe(); // tears the run down: its outstanding tasks are cancelled
+      settleWaiting(); // a next() still pending ends too
       return Promise.resolve({ value: undefined, done: true });
     },
   };

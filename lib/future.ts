@@ -62,7 +62,8 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
       this.#state = State.Running;
       return false;
     }
-    this.#settle(State.Cancelled, false, new CancelledError());
+    // Withdrawing may already have settled us, through the executor.
+    if (!this.done()) this.#settle(State.Cancelled, false, new CancelledError());
     return true;
   }
 
@@ -145,20 +146,38 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
    * @example
    * f.subscribe({ next: (v) => console.log(v), error: (e) => console.error(e) });
    */
-  // RxJS reports a throwing terminal observer asynchronously, which crashes Node; the
-  // contract asks for console.error and the other observers still running.
-  override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
-    if (observerOrNext instanceof Subscriber || observerOrNext == null) {
-      return super.subscribe(observerOrNext ?? undefined);
-    }
-    const o = typeof observerOrNext === 'function' ? { next: observerOrNext } : observerOrNext;
+  // RxJS reports a throwing terminal observer (or an error nobody handles) on a timer,
+  // which crashes Node; the contract asks for console.error, the other observers running.
+  /**
+   * Subscribes to the outcome: `next(value)` then `complete()`, or `error(err)`. A late
+   * subscriber gets it synchronously. Unsubscribing detaches this observer only.
+   * @example
+   * future.subscribe({ next: (v) => console.log(v), error: (e) => console.error(e) });
+   */
+  override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription;
+  /** @deprecated Use an observer object, as RxJS 7 recommends. */
+  override subscribe(
+    next?: ((value: T) => void) | null,
+    error?: ((error: unknown) => void) | null,
+    complete?: (() => void) | null,
+  ): Subscription;
+  override subscribe(
+    observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null,
+    error?: ((error: unknown) => void) | null,
+    complete?: (() => void) | null,
+  ): Subscription {
+    if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext);
+    const o: Partial<Observer<T>> =
+      typeof observerOrNext === 'function' || observerOrNext == null
+        ? { next: observerOrNext ?? undefined, error: error ?? undefined, complete: complete ?? undefined }
+        : observerOrNext;
     return super.subscribe({
-      next: o.next && ((v: T) => invokeReporting(o.next!.bind(o), v)),
+      next: (v: T) => (o.next ? invokeReporting(o.next.bind(o), v) : undefined),
       error: (e: unknown) =>
         o.error
           ? invokeReporting(o.error.bind(o), e)
           : reportCallbackError(e, 'a future failed and its observer has no error handler'),
-      complete: o.complete && (() => invokeReporting(o.complete!.bind(o), undefined)),
+      complete: () => (o.complete ? invokeReporting(o.complete.bind(o), undefined) : undefined),
     });
   }
 

@@ -23,7 +23,8 @@ interface InlineChunk extends ChunkHandle {
 export class InlineExecutor extends ExecutorBase {
   /** Always 1: tasks run one at a time on the calling thread. */
   readonly parallelism = 1;
-  protected readonly defaultTimeout = undefined;
+  /** @internal */
+  readonly defaultTimeout = undefined;
   readonly #queue: { chunk: InlineChunk; run: () => Promise<void> }[] = [];
   #queuedItems = 0;
   #running = false;

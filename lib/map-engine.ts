@@ -19,6 +19,8 @@ export type { FutureStream };
 /** What the engine needs: run chunks, and say why it no longer accepts them. */
 export interface MapRunner extends ChunkRunner {
   closedError(): Error | undefined;
+  /** The executor-wide taskTimeout, if any. */
+  readonly defaultTimeout: number | undefined;
 }
 
 interface Entry {
@@ -80,7 +82,8 @@ class MapRun<T, R> {
     this.#ordered = options.ordered !== false;
     this.#mode = options.errors ?? 'ordered';
     // A timed task is stopped by terminating its worker: one item per chunk keeps that to one task.
-    const size = options.taskTimeout !== undefined ? 1 : options.chunksize;
+    const timed = options.taskTimeout !== undefined || runner.defaultTimeout !== undefined;
+    const size = timed ? 1 : options.chunksize;
     this.#sizer = size === undefined || size === 'auto' ? autoSizer() : fixedSizer(size);
     try {
       this.#feed = feedFrom(source, { ready: () => this.#schedule(), error: (e) => this.#sourceFailed(e) });
@@ -144,14 +147,14 @@ class MapRun<T, R> {
         { timeoutMs: this.options.taskTimeout, spread: this.spread },
         {
           complete: (values, errors, ms) => {
+            if (this.#closed) return; // cancelled by us: nobody is listening
             entry.values = values;
             entry.errors = errors;
             this.#sizer.record(items.length, ms);
-            if (this.#mode === 'immediate' && errors?.some((e) => e !== undefined)) {
-              this.#outstanding.splice(this.#outstanding.indexOf(entry), 1);
-              return this.#emitEntry(entry);
-            }
-            this.pump();
+            const failure = this.#mode === 'immediate' ? errors?.find((e) => e !== undefined) : undefined;
+            // 'immediate': no value of this chunk may overtake older, unfinished chunks.
+            if (failure !== undefined) this.#fail(this.#causeOf(failure));
+            else this.pump();
           },
         },
       );
@@ -187,12 +190,17 @@ class MapRun<T, R> {
         this.subscriber.next(values![k] as R);
         continue;
       }
-      const cause = error instanceof CancelledError ? (this.runner.closedError() ?? error) : error;
+      const cause = this.#causeOf(error);
       if (this.#mode !== 'end') return this.#fail(cause);
       if (!this.#firstError || entry.first + k < this.#firstError.at) {
         this.#firstError = { at: entry.first + k, error: cause };
       }
     }
+  }
+
+  /** A cancellation we did not ask for means the executor shut down under us. */
+  #causeOf(error: unknown): unknown {
+    return error instanceof CancelledError ? (this.runner.closedError() ?? error) : error;
   }
 
   #sourceFailed(err: unknown): void {
@@ -224,7 +232,8 @@ class MapRun<T, R> {
     this.#closed = true;
     this.#feed?.close();
     const stop = this.options.cancelRunning !== false;
-    for (const entry of this.#outstanding) if (!entry.values) entry.handle?.cancel(stop);
-    this.#outstanding.length = 0;
+    // Empty the list first: a cancel settles its chunk at once, and callbacks may look at it.
+    const outstanding = this.#outstanding.splice(0);
+    for (const entry of outstanding) if (!entry.values) entry.handle?.cancel(stop);
   }
 }

@@ -117,6 +117,10 @@ function observableFeed<T>(source: ObservableInput<T>, events: FeedEvents): Item
       const out = buffer.slice(head, head + n);
       head += out.length;
       if (head === buffer.length) buffer.length = head = 0;
+      else if (head > 1024 && head * 2 > buffer.length) {
+        buffer.splice(0, head); // a hot source with a steady backlog: drop what was taken
+        head = 0;
+      }
       return out;
     },
     want() {},

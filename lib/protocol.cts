@@ -39,7 +39,7 @@ export interface RunMessage {
 }
 
 /** Worker → host. */
-export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMessage;
+export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMessage | PartialMessage;
 
 export interface DoneMessage {
   readonly k: 'done';
@@ -62,6 +62,14 @@ export interface StartMessage {
 export interface CrashMessage {
   readonly k: 'crash';
   readonly error: WireError;
+}
+
+/** Sent by a dying worker: the outcomes of the items of its current chunk that finished. */
+export interface PartialMessage {
+  readonly k: 'partial';
+  readonly id: number;
+  readonly values: unknown[];
+  readonly errors: (WireError | undefined)[] | null;
 }
 
 /** Sent when a task calls process.exit(code): tells it apart from a kill from outside. */
@@ -101,7 +109,9 @@ export const DONE = 4;
 export const SHARED_BUSY = 0; // 1 while the worker runs an item (for stats.running)
 export const SHARED_RING_START = 1;
 export const RING_SIZE = 64;
-export const SHARED_LENGTH = SHARED_RING_START + RING_SIZE;
+/** Per ring slot: the index of the item the worker is on (which item a crash belongs to). */
+export const SHARED_PROGRESS_START = SHARED_RING_START + RING_SIZE;
+export const SHARED_LENGTH = SHARED_PROGRESS_START + RING_SIZE;
 
 /**
  * Numbers travel as one Float64Array (moved, not cloned) instead of an array of values:

@@ -7,6 +7,20 @@ import { ExecutorBase, type Executor } from './executor.js';
 import type { MapRunner } from './map-engine.js';
 import type { EncodedTask, Task } from './task.js';
 
+const refs = new WeakMap<EncodedTask, Task<unknown[], unknown>>();
+
+/** The Task to hand a foreign executor: the function itself, or one stable TaskRef. */
+function taskOf(task: EncodedTask): Task<unknown[], unknown> {
+  if (task.local) return task.local;
+  let ref = refs.get(task);
+  if (!ref) {
+    const def = task.def as { url: string; exportName: string };
+    ref = Object.freeze({ module: def.url, exportName: def.exportName });
+    refs.set(task, ref);
+  }
+  return ref;
+}
+
 export function asRunner(executor: Executor): MapRunner {
   if (executor instanceof ExecutorBase) return executor;
   if (typeof executor !== 'object' || executor === null || typeof executor.submit !== 'function') {
@@ -15,11 +29,9 @@ export function asRunner(executor: Executor): MapRunner {
   return {
     parallelism: 1,
     closedError: () => undefined,
+    defaultTimeout: undefined,
     runChunk(task: EncodedTask, items: unknown[], options, sink: ChunkSink): ChunkHandle {
-      const fn = (task.local ?? {
-        module: (task.def as { url: string }).url,
-        exportName: (task.def as { exportName: string }).exportName,
-      }) as Task<unknown[], unknown>;
+      const fn = taskOf(task);
       const futures = items.map((item) => executor.submit(fn, ...argsOf(item, options.spread)));
       const values: unknown[] = new Array(items.length);
       const errors: unknown[] = new Array(items.length);
@@ -40,7 +52,7 @@ export function asRunner(executor: Executor): MapRunner {
       );
       if (futures.length === 0) return SETTLED_HANDLE;
       return {
-        withdraw: () => futures.every((f) => f.cancel()),
+        withdraw: () => futures.map((f) => f.cancel()).every(Boolean),
         started: () => futures.some((f) => f.running()),
         cancel: () => futures.forEach((f) => f.cancel()),
       };

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { map, Observable, tap, type OperatorFunction } from 'rxjs';
 import type { Executor } from '../lib/executor.js';
 import type { Future } from '../lib/future.js';
 import { encodeTask, type Task } from '../lib/task.js';
@@ -19,35 +19,24 @@ export function submitOn<T, R>(executor: Executor, fn: Task<[T], R>): OperatorFu
     new Observable<Future<R>>((subscriber) => {
       const made = new Set<Future<R>>();
       let ended = false;
-      const subscription = source.subscribe({
-        next(value) {
-          let future: Future<R>;
-          try {
-            future = executor.submit(fn, value);
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          if (!future.done()) {
-            made.add(future);
-            future.addDoneCallback(() => made.delete(future));
-          }
-          subscriber.next(future);
-        },
-        error: (err) => {
-          ended = true;
-          subscriber.error(err);
-        },
-        complete: () => {
-          ended = true;
-          subscriber.complete();
-        },
-      });
-      return () => {
-        subscription.unsubscribe();
-        if (ended) return; // the stream ended by itself: its futures live on
-        for (const f of made) f.cancel();
+      subscriber.add(() => {
+        if (!ended) for (const f of made) f.cancel(); // unsubscribed, not completed
         made.clear();
-      };
+      });
+      // Built from RxJS's own operators and subscribed with `subscriber`, so that a
+      // downstream take() stops even a synchronous source at once.
+      source
+        .pipe(
+          map((value) => {
+            const future = executor.submit(fn, value);
+            if (!future.done()) {
+              made.add(future);
+              future.addDoneCallback(() => made.delete(future));
+            }
+            return future;
+          }),
+          tap({ complete: () => (ended = true), error: () => (ended = true) }),
+        )
+        .subscribe(subscriber);
     });
 }

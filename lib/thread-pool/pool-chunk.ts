@@ -21,6 +21,8 @@ export class PoolChunk implements ChunkHandle {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Why its worker is being stopped on its account, if it is. */
   killedFor: 'timeout' | 'cancel' | undefined;
+  /** What a dying worker reported of this chunk: outcomes of its first items. */
+  partial: { values: unknown[]; errors: (unknown | undefined)[] | null } | undefined;
   /** A partitioned re-send that carries on for this chunk. */
   replacedBy: PoolChunk | undefined;
 

@@ -63,7 +63,8 @@ export class Scheduler implements ChunkControl {
       this.queuedItems -= chunk.args.length;
       this.#send(slot, chunk);
     }
-    this.workers.grow(this.queueLength);
+    // Withdrawn chunks wait in the queue to be skipped; they need no worker.
+    this.workers.grow(Math.min(this.queueLength, this.queuedItems));
     this.onChange();
     if (this.queueLength === 0 && this.inflightItems === 0) this.#notifyIdle();
   }
@@ -90,6 +91,7 @@ export class Scheduler implements ChunkControl {
     this.inflightItems -= chunk.args.length;
     this.#resendCloneable(chunk);
     this.workers.noteAnswered(slot);
+    this.dispatch(); // also wakes shutdown() waiters if that was the last work
   }
 
   /** postMessage refused the chunk: fail the items that cannot be cloned, send the rest. */
@@ -118,6 +120,10 @@ export class Scheduler implements ChunkControl {
     }
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
+    if (m.k === 'partial') {
+      chunk.partial = { values: m.values, errors: m.errors?.map((e) => e && decodeError(e)) ?? null };
+      return;
+    }
     if (m.k === 'start') {
       clearTimeout(chunk.timer);
       chunk.timer = setTimeout(() => this.#timeout(chunk), chunk.timeoutMs);
@@ -173,6 +179,8 @@ export class Scheduler implements ChunkControl {
 
   /** Stops a worker for one chunk's sake: that chunk settles now, the others move on. */
   #kill(slot: WorkerSlot, chunk: PoolChunk, error: Error): void {
+    slot.drain(); // results its neighbours already sent must not be lost with it
+    if (chunk.state !== 'sent') return; // it finished meanwhile
     slot.terminate(error instanceof TaskTimeoutError ? 'task timeout' : 'stopped to cancel its task');
     this.inflightItems -= chunk.args.length;
     slot.release(chunk);
@@ -196,12 +204,14 @@ export class Scheduler implements ChunkControl {
       slot.release(chunk);
       if (chunk.state !== 'sent') continue;
       this.inflightItems -= chunk.args.length;
-      if (slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) {
+      const state = slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN);
+      if (state === QUEUED) {
         chunk.state = 'queued';
         chunk.slot = undefined;
         requeue.push(chunk);
       } else {
-        chunk.failAll(crash);
+        const rest = this.#failStartedPart(chunk, state === DONE ? chunk.args.length : slot.progress(chunk), crash);
+        if (rest) requeue.push(rest);
       }
     }
     // They were next in line: they go to the front, in their order.
@@ -212,22 +222,69 @@ export class Scheduler implements ChunkControl {
     }
   }
 
+  /**
+   * A worker died in the middle of a chunk on item `at`: that item gets the crash, the
+   * items before it ran but their results died with the worker (they fail too: running
+   * them again could repeat their side effects), and the items after it never started,
+   * so they are returned as a new chunk to run elsewhere. Its outcome joins this one's.
+   */
+  #failStartedPart(chunk: PoolChunk, at: number, crash: Error): PoolChunk | undefined {
+    const n = chunk.args.length;
+    const errors: unknown[] = new Array(n);
+    const lost = new WorkerCrashedError(
+      `${(crash as WorkerCrashedError).reason ?? crash.message}; this task had finished, but its result was lost with the worker`,
+      (crash as WorkerCrashedError).exitCode,
+      { cause: crash },
+    );
+    const values: unknown[] = new Array(n);
+    const done = chunk.partial; // what the worker managed to report before dying
+    for (let i = 0; i < Math.min(at, n); i++) {
+      if (done && i < done.values.length) {
+        values[i] = done.values[i];
+        errors[i] = done.errors?.[i];
+      } else {
+        errors[i] = lost;
+      }
+    }
+    if (at < n) errors[at] = crash;
+    if (at + 1 >= n) {
+      chunk.settle(values, errors, 0);
+      return undefined;
+    }
+    const rest = new PoolChunk(this, chunk.task, chunk.args.slice(at + 1), chunk.spread, chunk.timeoutMs, {
+      complete: (restValues, restErrors, ms) => {
+        for (let k = 0; k < restValues.length; k++) values[at + 1 + k] = restValues[k];
+        if (restErrors) restErrors.forEach((e, k) => e !== undefined && (errors[at + 1 + k] = e));
+        chunk.sink.complete(values, errors, ms); // `chunk` itself is already marked settled
+      },
+    });
+    chunk.state = 'settled';
+    chunk.replacedBy = rest;
+    return rest;
+  }
+
   /** Fails every chunk not yet finished (the executor broke). */
   failEverything(error: Error): void {
-    for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i]!.failAll(error);
+    // Take everything out first: settling runs user callbacks, which may submit or cancel.
+    const queued = this.#queue.splice(this.#head);
     this.#queue.length = this.#head = this.queuedItems = 0;
-    for (const slot of this.workers.all()) {
-      for (const chunk of slot.inflight.values()) chunk.failAll(error);
+    const sent = this.workers.all().flatMap((slot) => {
+      const chunks = [...slot.inflight.values()];
       slot.inflight.clear();
-    }
+      return chunks;
+    });
     this.inflightItems = 0;
+    for (const chunk of [...queued, ...sent]) chunk.failAll(error);
     this.dispatch();
   }
 
   /** Cancels what has not started (shutdown with cancelFutures). */
   cancelPending(): void {
-    for (let i = this.#head; i < this.#queue.length; i++) this.withdraw(this.#queue[i]!);
-    for (const slot of this.workers.all()) for (const chunk of [...slot.inflight.values()]) this.withdraw(chunk);
+    // A snapshot: each withdraw dispatches, which moves (and may compact) the queue.
+    const queued = this.#queue.slice(this.#head).filter((c) => c !== undefined);
+    const sent = this.workers.all().flatMap((slot) => [...slot.inflight.values()]);
+    for (const chunk of [...queued, ...sent]) this.withdraw(chunk);
+    this.dispatch();
   }
 
   whenIdle(): Promise<void> {

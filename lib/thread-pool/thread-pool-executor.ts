@@ -40,7 +40,8 @@ export interface ThreadPoolExecutorOptions {
 export class ThreadPoolExecutor extends ExecutorBase {
   /** How many tasks can run at once: `maxWorkers`. */
   readonly parallelism: number;
-  protected readonly defaultTimeout: number | undefined;
+  /** @internal */
+  readonly defaultTimeout: number | undefined;
   readonly #scheduler: Scheduler;
   readonly #workers: WorkerSet;
 

@@ -27,6 +27,8 @@ const MAX_START_FAILURES = 3;
 
 export class WorkerSet {
   readonly #slots: WorkerSlot[] = [];
+  /** Removed from the pool, not yet exited. */
+  readonly #dying = new Set<WorkerSlot>();
   #owner!: Owner;
   #startFailures = 0;
   #closing = false;
@@ -144,7 +146,13 @@ export class WorkerSet {
     if (i < 0) return;
     this.#slots.splice(i, 1);
     clearTimeout(slot.idleTimer);
-    if (replace && !this.#closing && this.live() < this.options.maxWorkers) this.#spawn();
+    if (!slot.dead) {
+      // Still exiting: shutdown({ wait: true }) must wait for it too.
+      this.#dying.add(slot);
+      void slot.exited.then(() => this.#dying.delete(slot));
+    }
+    // One that never came up is not replaced here: #startFailed decides (and counts).
+    if (replace && slot.started && !this.#closing && this.live() < this.options.maxWorkers) this.#spawn();
   }
 
   live(): number {
@@ -169,7 +177,7 @@ export class WorkerSet {
   async close(): Promise<void> {
     this.#closing = true;
     const slots = [...this.#slots];
-    await Promise.all(slots.map((s) => s.terminateAndWait('shutdown')));
+    await Promise.all([...slots.map((s) => s.terminateAndWait('shutdown')), ...[...this.#dying].map((s) => s.exited)]);
     this.#slots.length = 0;
   }
 }

@@ -13,6 +13,7 @@ import {
   RING_SIZE,
   SHARED_BUSY,
   SHARED_LENGTH,
+  SHARED_PROGRESS_START,
   SHARED_RING_START,
   type InitSpec,
   type RunMessage,
@@ -72,7 +73,12 @@ export class WorkerSlot {
   /** Chunks sent and not yet answered, in the order sent. */
   readonly inflight = new Map<number, PoolChunk>();
   ready = false;
+  /** It came up once (connected, initializer done). */
+  started = false;
   dead = false;
+  /** Resolves when the thread has exited. */
+  readonly exited: Promise<void>;
+  #markExited!: () => void;
   /** Items ever sent (for maxTasksPerWorker). */
   itemsSent = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -94,6 +100,7 @@ export class WorkerSlot {
     private readonly listener: SlotListener,
     private readonly options: SlotOptions,
   ) {
+    this.exited = new Promise<void>((resolve) => (this.#markExited = resolve));
     this.#worker = BlobWorker.fromText(BOOT, {
       name: options.name,
       resourceLimits: options.resourceLimits,
@@ -125,17 +132,21 @@ export class WorkerSlot {
       // Messages posted just before the exit (results, a crash report) may still wait
       // in our port: take them first, so that they count and the reason is right.
       this.ready = false;
-      if (this.#port) {
-        let batch: { message: WorkerMessage[] } | undefined;
-        let got = false;
-        while ((batch = receiveMessageOnPort(this.#port) as typeof batch)) {
-          for (const m of batch.message) this.listener.onMessage(this, m);
-          got = true;
-        }
-        if (got) this.listener.afterMessages(this);
-      }
+      this.drain();
       this.#died(code);
     });
+  }
+
+  /** Handles, now, every message the worker has already posted (before its death is judged). */
+  drain(): void {
+    if (!this.#port) return;
+    let batch: { message: WorkerMessage[] } | undefined;
+    let got = false;
+    while ((batch = receiveMessageOnPort(this.#port) as typeof batch)) {
+      for (const m of batch.message) this.listener.onMessage(this, m);
+      got = true;
+    }
+    if (got) this.listener.afterMessages(this);
   }
 
   get threadId(): number {
@@ -173,14 +184,13 @@ export class WorkerSlot {
     }
     this.#onDeath = undefined;
     this.ready = !this.dead;
+    this.started = this.ready;
   }
 
   /** Terminates the thread and resolves once it has exited. */
   terminateAndWait(why: string): Promise<void> {
-    if (this.dead) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => this.#worker.on('exit', () => resolve()));
     this.terminate(why);
-    return exited;
+    return this.exited;
   }
 
   /** True if a ring slot is free. */
@@ -261,6 +271,11 @@ export class WorkerSlot {
     if (this.inflight.delete(chunk.id)) this.#freeRing.push(chunk.ring);
   }
 
+  /** The item of a started chunk that the worker is on (or was on when it died). */
+  progress(chunk: PoolChunk): number {
+    return Atomics.load(this.shared, SHARED_PROGRESS_START + chunk.ring);
+  }
+
   ringState(chunk: PoolChunk): number {
     return Atomics.load(this.shared, SHARED_RING_START + chunk.ring);
   }
@@ -325,6 +340,7 @@ export class WorkerSlot {
       for (const fn of this.#spawnListeners) fn({ data: { type: 'init', exposed: { type: 'function' } } });
     }
     this.#onDeath?.(death);
+    this.#markExited();
     this.listener.onExit(this, death);
   }
 }

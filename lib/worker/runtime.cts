@@ -12,6 +12,7 @@ import {
   QUEUED,
   RUNNING,
   SHARED_BUSY,
+  SHARED_PROGRESS_START,
   SHARED_RING_START,
   STOP,
   type DoneMessage,
@@ -66,11 +67,18 @@ async function pump(): Promise<void> {
       outbox.push({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
       continue;
     }
+    // Before anything else: a chunk whose task failed to load must not look half-done.
+    shared[SHARED_PROGRESS_START + m.ring] = 0;
+    // Results of earlier chunks must not wait behind this one unless it is the same
+    // quick task again (then they travel together).
+    if (m.task !== lastTask || !lastQuick) flush();
+    lastTask = m.task;
     const t0 = performance.now();
     const n = m.items.length;
     // Packed (not holey): V8 serialises a packed array far faster.
     const values: unknown[] = [];
     let errors: (WireError | undefined)[] | null = null;
+    current = { id: m.id, values, errors: () => errors };
     const entry = getTask(m.task);
     let fn: LoadedTask | undefined;
     try {
@@ -89,10 +97,12 @@ async function pump(): Promise<void> {
         outbox.push({ k: 'start', id: m.id, item: i });
         flush();
       }
+      shared[SHARED_PROGRESS_START + m.ring] = i;
       shared[SHARED_BUSY] = 1;
       try {
         let r = m.spread ? fn(...(m.items[i] as unknown[])) : fn(m.items[i]);
         if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+          flush(); // waiting anyway: let finished results go home meanwhile
           r = await r;
         }
         values.push(r);
@@ -102,12 +112,14 @@ async function pump(): Promise<void> {
       }
       shared[SHARED_BUSY] = 0;
     }
+    current = undefined;
     Atomics.store(shared, ringIndex, DONE);
     const t1 = performance.now();
     queueDone({ k: 'done', id: m.id, values, errors, ms: t1 - t0 });
     // Results of quick chunks travel together. After a slow chunk, results go home at
     // once: the next chunk is likely slow too, and they must not wait for it.
-    if (queue.length === 0 || t1 - t0 > QUICK_MS || t1 - outboxSince > FLUSH_MS) flush();
+    lastQuick = t1 - t0 <= QUICK_MS;
+    if (queue.length === 0 || !lastQuick || t1 - outboxSince > FLUSH_MS) flush();
   }
   flush();
   busy = false;
@@ -120,6 +132,10 @@ const QUICK_MS = 0.05;
 let outbox: WorkerMessage[] = [];
 let outTransfers: object[] | undefined;
 let outboxSince = 0;
+let lastTask = -1;
+/** The chunk being run: if the worker dies, what finished of it is still sent home. */
+let current: { id: number; values: unknown[]; errors: () => (WireError | undefined)[] | null } | undefined;
+let lastQuick = false;
 
 function flush(): void {
   if (outbox.length === 0) return;
@@ -168,6 +184,13 @@ function postOneByOne(batch: WorkerMessage[]): void {
   }
 }
 
+function sendPartial(): void {
+  if (!current) return;
+  const { id, values, errors } = current;
+  current = undefined;
+  outbox.push({ k: 'partial', id, values: values.slice(), errors: errors()?.slice(0, values.length) ?? null });
+}
+
 function unwrapTransfers(values: unknown[]): object[] | undefined {
   let list: object[] | undefined;
   for (let i = 0; i < values.length; i++) {
@@ -193,6 +216,7 @@ function typeName(v: unknown): string {
 function installCrashReporting(): void {
   const die = (err: unknown) => {
     try {
+      sendPartial();
       flush();
       port.postMessage([{ k: 'crash', error: encodeError(err) }]);
     } finally {
@@ -204,6 +228,7 @@ function installCrashReporting(): void {
   // A task that calls process.exit() must not take finished neighbours' results with it,
   // and the host should know it was process.exit and not a kill from outside.
   process.on('exit', (code) => {
+    sendPartial();
     outbox.push({ k: 'exit', code });
     flush();
   });
