@@ -1,4 +1,5 @@
 import type { ChunkHandle, ChunkSink } from '../chunk.js';
+import { WorkerCrashedError } from '../errors.js';
 import { DONE, RUNNING, STOP } from '../protocol.cjs';
 import type { EncodedTask } from '../task.js';
 import type { WorkerSlot } from './worker-slot.js';
@@ -65,5 +66,46 @@ export class PoolChunk implements ChunkHandle {
     this.state = 'settled';
     clearTimeout(this.timer);
     this.sink.complete(values, errors, ms);
+  }
+
+  /**
+   * A worker died in the middle of a chunk on item `at`: that item gets the crash, the
+   * items before it ran but their results died with the worker (they fail too: running
+   * them again could repeat their side effects), and the items after it never started,
+   * so they are returned as a new chunk to run elsewhere. Its outcome joins this one's.
+   */
+  failFrom(at: number, crash: Error): PoolChunk | undefined {
+    const n = this.args.length;
+    const errors: unknown[] = new Array(n);
+    const lost = new WorkerCrashedError(
+      `${(crash as WorkerCrashedError).reason ?? crash.message}; this task had finished, but its result was lost with the worker`,
+      (crash as WorkerCrashedError).exitCode,
+      { cause: crash },
+    );
+    const values: unknown[] = new Array(n);
+    const done = this.partial; // what the worker managed to report before dying
+    for (let i = 0; i < Math.min(at, n); i++) {
+      if (done && i < done.values.length) {
+        values[i] = done.values[i];
+        errors[i] = done.errors?.[i];
+      } else {
+        errors[i] = lost;
+      }
+    }
+    if (at < n) errors[at] = crash;
+    if (at + 1 >= n) {
+      this.settle(values, errors, 0);
+      return undefined;
+    }
+    const rest = new PoolChunk(this.control, this.task, this.args.slice(at + 1), this.spread, this.timeoutMs, {
+      complete: (restValues, restErrors, ms) => {
+        for (let k = 0; k < restValues.length; k++) values[at + 1 + k] = restValues[k];
+        if (restErrors) restErrors.forEach((e, k) => e !== undefined && (errors[at + 1 + k] = e));
+        this.sink.complete(values, errors, ms); // this chunk itself is already marked settled
+      },
+    });
+    this.state = 'settled';
+    this.replacedBy = rest;
+    return rest;
   }
 }

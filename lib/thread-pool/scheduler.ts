@@ -210,7 +210,7 @@ export class Scheduler implements ChunkControl {
         chunk.slot = undefined;
         requeue.push(chunk);
       } else {
-        const rest = this.#failStartedPart(chunk, state === DONE ? chunk.args.length : slot.progress(chunk), crash);
+        const rest = chunk.failFrom(state === DONE ? chunk.args.length : slot.progress(chunk), crash);
         if (rest) requeue.push(rest);
       }
     }
@@ -220,47 +220,6 @@ export class Scheduler implements ChunkControl {
       else this.#queue.unshift(chunk);
       this.queuedItems += chunk.args.length;
     }
-  }
-
-  /**
-   * A worker died in the middle of a chunk on item `at`: that item gets the crash, the
-   * items before it ran but their results died with the worker (they fail too: running
-   * them again could repeat their side effects), and the items after it never started,
-   * so they are returned as a new chunk to run elsewhere. Its outcome joins this one's.
-   */
-  #failStartedPart(chunk: PoolChunk, at: number, crash: Error): PoolChunk | undefined {
-    const n = chunk.args.length;
-    const errors: unknown[] = new Array(n);
-    const lost = new WorkerCrashedError(
-      `${(crash as WorkerCrashedError).reason ?? crash.message}; this task had finished, but its result was lost with the worker`,
-      (crash as WorkerCrashedError).exitCode,
-      { cause: crash },
-    );
-    const values: unknown[] = new Array(n);
-    const done = chunk.partial; // what the worker managed to report before dying
-    for (let i = 0; i < Math.min(at, n); i++) {
-      if (done && i < done.values.length) {
-        values[i] = done.values[i];
-        errors[i] = done.errors?.[i];
-      } else {
-        errors[i] = lost;
-      }
-    }
-    if (at < n) errors[at] = crash;
-    if (at + 1 >= n) {
-      chunk.settle(values, errors, 0);
-      return undefined;
-    }
-    const rest = new PoolChunk(this, chunk.task, chunk.args.slice(at + 1), chunk.spread, chunk.timeoutMs, {
-      complete: (restValues, restErrors, ms) => {
-        for (let k = 0; k < restValues.length; k++) values[at + 1 + k] = restValues[k];
-        if (restErrors) restErrors.forEach((e, k) => e !== undefined && (errors[at + 1 + k] = e));
-        chunk.sink.complete(values, errors, ms); // `chunk` itself is already marked settled
-      },
-    });
-    chunk.state = 'settled';
-    chunk.replacedBy = rest;
-    return rest;
   }
 
   /** Fails every chunk not yet finished (the executor broke). */

@@ -3,11 +3,8 @@
  * small shared ring of chunk states. Knows nothing of queues or futures; it sends what
  * the scheduler gives it and reports every message and its death.
  */
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import { BlobWorker, spawn, Transfer } from 'threads';
 import {
-  isTransferMarker,
   packNumbers,
   QUEUED,
   RING_SIZE,
@@ -17,16 +14,11 @@ import {
   SHARED_RING_START,
   type InitSpec,
   type RunMessage,
-  type WorkerApi,
   type WorkerMessage,
 } from '../protocol.cjs';
+import { transfersOf } from '../transfer.js';
 import type { PoolChunk } from './pool-chunk.js';
-
-const RUNTIME_PATH = fileURLToPath(new URL('../worker/runtime.cjs', import.meta.url));
-// Eval'd boot text: threads.js resolves worker paths against its caller's stack; a
-// BlobWorker that requires our runtime by absolute path side-steps that. The runtime is
-// CommonJS because a worker's first import() starts the ESM loader, ~45 ms per spawn here.
-const BOOT = `require(${JSON.stringify(RUNTIME_PATH)})`;
+import { createThreadsWorker, type NodeWorker, type ThreadsWorker } from './threads-worker.js';
 
 export interface SlotOptions {
   readonly name?: string;
@@ -57,14 +49,6 @@ export interface SlotListener {
   onSendFailed(slot: WorkerSlot, chunk: PoolChunk): void;
 }
 
-type NodeWorker = InstanceType<typeof BlobWorker> & {
-  ref(): void;
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: string, fn: (...a: any[]) => void): void;
-  threadId: number;
-};
-
 let nextSlotId = 1;
 
 export class WorkerSlot {
@@ -82,6 +66,7 @@ export class WorkerSlot {
   /** Items ever sent (for maxTasksPerWorker). */
   itemsSent = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #threads: ThreadsWorker;
   #worker: NodeWorker;
   #port: MessagePort | undefined;
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
@@ -93,7 +78,6 @@ export class WorkerSlot {
   #lastError: { reason: string; error: unknown } | undefined;
   #referenced = true;
   #onDeath: ((death: Death) => void) | undefined;
-  #spawnListeners = new Set<(e: unknown) => void>();
   #exitCall: number | undefined;
 
   constructor(
@@ -101,23 +85,8 @@ export class WorkerSlot {
     private readonly options: SlotOptions,
   ) {
     this.exited = new Promise<void>((resolve) => (this.#markExited = resolve));
-    this.#worker = BlobWorker.fromText(BOOT, {
-      name: options.name,
-      resourceLimits: options.resourceLimits,
-    } as never) as NodeWorker;
-    // Remember the listeners threads.js's spawn() adds (see #died).
-    const add = this.#worker.addEventListener.bind(this.#worker);
-    const remove = this.#worker.removeEventListener.bind(this.#worker);
-    Object.assign(this.#worker, {
-      addEventListener: (event: string, fn: (e: unknown) => void) => {
-        if (event === 'message') this.#spawnListeners.add(fn);
-        add(event as never, fn as never);
-      },
-      removeEventListener: (event: string, fn: (e: unknown) => void) => {
-        this.#spawnListeners.delete(fn);
-        remove(event as never, fn as never);
-      },
-    });
+    this.#threads = createThreadsWorker(options);
+    this.#worker = this.#threads.worker;
     // threads.js listens to neither; without these an OOM or crash would kill the host.
     this.#worker.on('error', (err: Error & { code?: string }) => {
       this.#lastError ??= {
@@ -164,8 +133,7 @@ export class WorkerSlot {
     died.catch(() => {});
     let stage: StartFailure['stage'] = 'spawn';
     try {
-      type Api = WorkerApi & Record<string, (...a: any[]) => any>;
-      const thread = await Promise.race([spawn<Api>(this.#worker as never, { timeout: 30_000 }), died]);
+      const thread = await Promise.race([this.#threads.spawn(), died]);
       const { port1, port2 } = new MessageChannel();
       this.#port = port1;
       port1.on('message', (batch: WorkerMessage[]) => {
@@ -175,10 +143,7 @@ export class WorkerSlot {
       port1.unref(); // the worker's own ref decides whether the process stays alive
       stage = 'init';
       const buffer = this.shared.buffer as SharedArrayBuffer;
-      await Promise.race([
-        thread.connect(Transfer(port2 as never, [port2 as never]) as never, buffer, this.options.init),
-        died,
-      ]);
+      await Promise.race([thread.connect(port2, buffer, this.options.init), died]);
     } catch (error) {
       throw { stage, error } satisfies StartFailure;
     }
@@ -332,32 +297,9 @@ export class WorkerSlot {
               exitCode: undefined,
               requested,
             };
-    if (this.#onDeath) {
-      // threads.js's spawn() waits for an init message with a 30 s timer that nothing
-      // clears when the thread dies first; that timer would keep the process alive.
-      // Answer it, so it settles (our start() has already failed through #onDeath).
-      // Node has removed the Worker's listeners by now, so call the recorded ones.
-      for (const fn of this.#spawnListeners) fn({ data: { type: 'init', exposed: { type: 'function' } } });
-    }
+    if (this.#onDeath) this.#threads.releaseSpawn(); // died while starting
     this.#onDeath?.(death);
     this.#markExited();
     this.listener.onExit(this, death);
   }
-}
-
-/** Unwraps transfer() markers among the arguments and collects what they move. */
-function transfersOf(items: unknown[], spread: boolean): object[] | undefined {
-  let list: object[] | undefined;
-  const unwrap = (holder: unknown[], j: number) => {
-    const v = holder[j];
-    if (isTransferMarker(v)) {
-      holder[j] = v.value;
-      (list ??= []).push(...v.transferList);
-    }
-  };
-  for (let i = 0; i < items.length; i++) {
-    if (!spread) unwrap(items, i);
-    else for (let j = 0; j < (items[i] as unknown[]).length; j++) unwrap(items[i] as unknown[], j);
-  }
-  return list;
 }
