@@ -15,21 +15,18 @@ export function transfer<T>(value: T, transferList: readonly object[]): T {
 }
 
 /**
- * @internal Unwraps transfer() markers among a chunk's arguments (in place) and collects
- * what they move.
+ * @internal The arguments of a chunk with transfer() markers replaced by their values
+ * (copies: the caller's arrays are left alone), and what the markers move.
  */
-export function transfersOf(items: unknown[], spread: boolean): object[] | undefined {
-  let list: object[] | undefined;
-  const unwrap = (holder: unknown[], j: number) => {
-    const v = holder[j];
-    if (isTransferMarker(v)) {
-      holder[j] = v.value;
-      (list ??= []).push(...v.transferList);
-    }
+export function transfersOf(items: unknown[], spread: boolean): { items: unknown[]; moved?: object[] } {
+  let moved: object[] | undefined;
+  const plain = (v: unknown): unknown => {
+    if (!isTransferMarker(v)) return v;
+    (moved ??= []).push(...v.transferList);
+    return v.value;
   };
-  for (let i = 0; i < items.length; i++) {
-    if (!spread) unwrap(items, i);
-    else for (let j = 0; j < (items[i] as unknown[]).length; j++) unwrap(items[i] as unknown[], j);
-  }
-  return list;
+  const hasMarker = (list: readonly unknown[]) => list.some(isTransferMarker);
+  if (!spread) return hasMarker(items) ? { items: items.map(plain), moved } : { items };
+  if (!items.some((args) => hasMarker(args as unknown[]))) return { items };
+  return { items: items.map((args) => (args as unknown[]).map(plain)), moved };
 }

@@ -22,6 +22,8 @@ export class PoolChunk implements ChunkHandle {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Why its worker is being stopped on its account, if it is. */
   killedFor: 'timeout' | 'cancel' | undefined;
+  /** It carried transfer()ed buffers to a worker: if that worker dies, they are gone. */
+  moved = false;
   /** What a dying worker reported of this chunk: outcomes of its first items. */
   partial: { values: unknown[]; errors: (unknown | undefined)[] | null } | undefined;
   /** A partitioned re-send that carries on for this chunk. */
@@ -93,7 +95,8 @@ export class PoolChunk implements ChunkHandle {
       }
     }
     if (at < n) errors[at] = crash;
-    if (at + 1 >= n) {
+    if (this.moved) for (let i = at + 1; i < n; i++) errors[i] = unsendable(crash);
+    if (at + 1 >= n || this.moved) {
       this.settle(values, errors, 0);
       return undefined;
     }
@@ -108,4 +111,14 @@ export class PoolChunk implements ChunkHandle {
     this.replacedBy = rest;
     return rest;
   }
+}
+
+/** For a chunk whose transfer()ed buffers died with its worker. */
+export function unsendable(crash: Error): WorkerCrashedError {
+  const c = crash as WorkerCrashedError;
+  return new WorkerCrashedError(
+    `${c.reason ?? crash.message}; it had not started, but the buffers it moved with transfer() went with the worker, so it cannot run elsewhere`,
+    c.exitCode,
+    { cause: crash },
+  );
 }

@@ -10,7 +10,7 @@ import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../p
 import { findUnsendable, runPartitioned } from '../serialization-check.js';
 import type { ChunkSink } from '../chunk.js';
 import type { EncodedTask } from '../task.js';
-import { PoolChunk, type ChunkControl } from './pool-chunk.js';
+import { PoolChunk, unsendable, type ChunkControl } from './pool-chunk.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
 
@@ -205,7 +205,9 @@ export class Scheduler implements ChunkControl {
       if (chunk.state !== 'sent') continue;
       this.inflightItems -= chunk.args.length;
       const state = slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN);
-      if (state === QUEUED) {
+      if (state === QUEUED && chunk.moved) {
+        chunk.failAll(unsendable(crash));
+      } else if (state === QUEUED) {
         chunk.state = 'queued';
         chunk.slot = undefined;
         requeue.push(chunk);

@@ -171,17 +171,20 @@ export class WorkerSlot {
     const ring = this.#freeRing.pop()!;
     const task = chunk.task;
     const first = !this.#knownTasks.has(task.id);
-    const transfers = transfersOf(chunk.args, chunk.spread);
-    if (transfers) (this.#outTransfers ??= []).push(...transfers);
+    const { items, moved } = transfersOf(chunk.args, chunk.spread);
+    if (moved) {
+      (this.#outTransfers ??= []).push(...moved);
+      chunk.moved = true; // what it moves leaves this thread: it cannot be sent again
+    }
     // A copy: chunk.args stays whole here, to be sent again if this worker dies.
-    const packed = chunk.spread ? undefined : packNumbers(chunk.args);
+    const packed = chunk.spread ? undefined : packNumbers(items);
     if (packed) (this.#outTransfers ??= []).push(packed.buffer);
     this.#outbox.push({
       id: chunk.id,
       ring,
       task: task.id,
       def: first ? task.def : undefined,
-      items: packed ?? chunk.args,
+      items: packed ?? items,
       spread: chunk.spread,
       timed: chunk.timeoutMs !== undefined,
     });
