@@ -4,7 +4,7 @@
  * workarounds for what threads.js leaves undone.
  */
 import { fileURLToPath } from 'node:url';
-import type { MessagePort, ResourceLimits } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits, Worker } from 'node:worker_threads';
 import { BlobWorker, spawn, Transfer } from 'threads';
 import type { InitSpec, WorkerApi } from '../protocol.cjs';
 
@@ -14,13 +14,13 @@ const RUNTIME_PATH = fileURLToPath(new URL('../worker/runtime.cjs', import.meta.
 // CommonJS because a worker's first import() starts the ESM loader, ~45 ms per spawn here.
 const BOOT = `require(${JSON.stringify(RUNTIME_PATH)})`;
 
-/** The Node Worker threads.js makes (its class extends worker_threads.Worker). */
-export type NodeWorker = InstanceType<typeof BlobWorker> & {
-  ref(): void;
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: string, fn: (...a: any[]) => void): void;
-  threadId: number;
+/**
+ * The Node Worker threads.js makes (its class extends worker_threads.Worker, adding DOM-style
+ * listeners). Described without threads.js's types, which must not reach any .d.ts.
+ */
+export type NodeWorker = Worker & {
+  addEventListener(event: string, fn: (e: unknown) => void): void;
+  removeEventListener(event: string, fn: (e: unknown) => void): void;
 };
 
 export interface ThreadsWorker {
@@ -39,7 +39,7 @@ export function createThreadsWorker(options: { name?: string; resourceLimits?: R
   const worker = BlobWorker.fromText(BOOT, {
     name: options.name,
     resourceLimits: options.resourceLimits,
-  } as never) as NodeWorker;
+  } as never) as unknown as NodeWorker;
   const spawnListeners = new Set<(e: unknown) => void>();
   const add = worker.addEventListener.bind(worker);
   const remove = worker.removeEventListener.bind(worker);
