@@ -68,6 +68,14 @@ export function usePools(): (options?: ConstructorParameters<typeof ThreadPoolEx
 }
 
 /** An inline task that waits `ms` milliseconds and returns `ms`. */
+/** An inline task that busy-loops for `ms` (only terminating its worker stops it), then returns `ms`. */
+export const spinFor = (ms: number): number => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  return ms;
+};
+
+/** An inline task that waits `ms` milliseconds and returns `ms`. */
 export const sleepTask = (ms: number): Promise<number> => new Promise((r) => setTimeout(() => r(ms), ms));
 
 /** An inline task that waits `ms` milliseconds and returns `value`. */

@@ -16,13 +16,10 @@ import {
   toArray,
 } from 'rxjs';
 import { parallelMap, ThreadPoolExecutor } from '../../lib/index.js';
+import { spinFor } from '../helpers/executors.js';
 
 /** Busy-loops for `ms` on the worker: only terminating the worker stops it. */
-const spin = (ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end);
-  return ms;
-};
+const spin = spinFor;
 
 async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
   const deadline = Date.now() + limitMs;
@@ -103,20 +100,7 @@ describe('cancellation by unsubscription', function () {
     const outer = new Subject<number>();
     const out: number[] = [];
     const sub = outer
-      .pipe(
-        switchMap((n) =>
-          from([n, n]).pipe(
-            parallelMap(
-              (ms: number) => {
-                const end = Date.now() + ms;
-                while (Date.now() < end);
-                return ms;
-              },
-              { executor },
-            ),
-          ),
-        ),
-      )
+      .pipe(switchMap((n) => from([n, n]).pipe(parallelMap(spinFor, { executor }))))
       .subscribe((v) => out.push(v));
     outer.next(10_000);
     await until(() => executor.stats().running === 2);

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { concatAll, from, lastValueFrom, mergeAll, Subject, toArray } from 'rxjs';
 import { CancelledError, Future, fromTask, submitOn, ThreadPoolExecutor } from '../../lib/index.js';
+import { spinFor } from '../helpers/executors.js';
 
 const sleepThen = ([value, ms]: [number, number]) => new Promise<number>((r) => setTimeout(() => r(value), ms));
 
@@ -73,15 +74,7 @@ describe('submitOn and fromTask', function () {
 
   it('fromTask cancels on unsubscribe', async () => {
     const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
-    const sub = fromTask(
-      ex,
-      (ms: number) => {
-        const end = Date.now() + ms;
-        while (Date.now() < end);
-        return ms;
-      },
-      10_000,
-    ).subscribe();
+    const sub = fromTask(ex, spinFor, 10_000).subscribe();
     await new Promise((r) => setTimeout(r, 200));
     sub.unsubscribe();
     expect(await ex.submit((x: number) => x, 5).result(2_000)).to.equal(5);

@@ -15,6 +15,7 @@ import {
   submitOn,
 } from '../../lib/index.js';
 import { captureConsoleError } from '../helpers/console.js';
+import { spinFor } from '../helpers/executors.js';
 
 const sleepThen = ([v, ms]: [number, number]) => new Promise<number>((r) => setTimeout(() => r(v), ms));
 
@@ -69,11 +70,6 @@ describe('regressions found by review', function () {
 
   it('a quick result is not held back behind a slow neighbour on the same worker', async () => {
     const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
-    const spinFor = (ms: number) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end);
-      return ms;
-    };
     const t0 = Date.now();
     const quick = ex.submit((x: number) => x + 1, 1);
     const slow = ex.submit(spinFor, 1_500);
@@ -86,15 +82,7 @@ describe('regressions found by review', function () {
   it('a finished neighbour is not failed when its worker is killed to cancel another task', async () => {
     const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
     const done = ex.submit((x: number) => x * 2, 21);
-    const sub = fromTask(
-      ex,
-      (ms: number) => {
-        const end = Date.now() + ms;
-        while (Date.now() < end);
-        return ms;
-      },
-      10_000,
-    ).subscribe();
+    const sub = fromTask(ex, spinFor, 10_000).subscribe();
     await new Promise((r) => setTimeout(r, 300));
     sub.unsubscribe();
     expect(await done.result(5_000)).to.equal(42);
