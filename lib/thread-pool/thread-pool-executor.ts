@@ -104,11 +104,11 @@ export class ThreadPoolExecutor extends ExecutorBase {
     };
   }
 
-  protected async stop(wait: boolean, cancelFutures: boolean): Promise<void> {
+  // Runs to the end either way: with wait: false, shutdown() just does not await it.
+  protected async stop(_wait: boolean, cancelFutures: boolean): Promise<void> {
     if (cancelFutures) this.#scheduler.cancelPending();
     await this.#scheduler.whenIdle();
     await this.#workers.close();
     this.changed();
-    void wait; // the caller decides whether to await this promise
   }
 }
