@@ -4,7 +4,7 @@
  * everything that happens to a chunk afterwards: results, timeouts, cancellation,
  * and the death of the worker holding it.
  */
-import { CancelledError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
+import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import { decodeError } from '../decode-error.js';
 import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.cjs';
 import { findUnsendable, runPartitioned } from '../serialization-check.js';
@@ -96,8 +96,15 @@ export class Scheduler implements ChunkControl {
 
   /** postMessage refused the chunk: fail the items that cannot be cloned, send the rest. */
   #resendCloneable(chunk: PoolChunk): void {
-    const errors = findUnsendable(chunk.args, chunk.spread, true) ?? chunk.args.map(() => undefined);
-    if (errors.every((e) => e === undefined)) errors.fill(undefined);
+    // If no single item is to blame, none can be sent: re-sending all would loop forever.
+    const errors =
+      findUnsendable(chunk.args, chunk.spread, true) ??
+      chunk.args.map(
+        () =>
+          new TaskSerializationError(
+            'the arguments cannot be sent to a worker (postMessage refused them); pass plain data',
+          ),
+      );
     chunk.state = 'settled';
     const handle = runPartitioned(chunk.args, errors, chunk.sink, (good, sink) =>
       this.enqueue(chunk.task, good, chunk.spread, chunk.timeoutMs, sink),
