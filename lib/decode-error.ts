@@ -37,6 +37,11 @@ export function decodeError(wire: WireError): unknown {
   }
 }
 
+/** A message's per-item errors, rebuilt (`undefined` stays where an item succeeded). */
+export function decodeErrors(wire: readonly (WireError | undefined)[] | null): (unknown | undefined)[] | null {
+  return wire ? wire.map((e) => (e === undefined ? undefined : decodeError(e))) : null;
+}
+
 function define(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }

@@ -63,6 +63,8 @@ class MapRun<T, R> {
   #position = 0;
   #closed = false;
   #busy = false; // inside pump: re-entrant calls only mark #again
+  // Also set by a pump asked for before #feed exists (a synchronous source pushing during
+  // construction); the constructor pumps once the feed is there.
   #again = false;
   #scheduled = false;
   /** The executor refused more work: drain, then end with this error. */

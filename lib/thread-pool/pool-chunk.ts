@@ -20,8 +20,6 @@ export class PoolChunk implements ChunkHandle {
   slot: WorkerSlot | undefined;
   ring = -1;
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** Why its worker is being stopped on its account, if it is. */
-  killedFor: 'timeout' | 'cancel' | undefined;
   /** It carried transfer()ed buffers to a worker: if that worker dies, they are gone. */
   moved = false;
   /** What a dying worker reported of this chunk: outcomes of its first items. */

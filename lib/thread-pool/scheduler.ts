@@ -5,7 +5,7 @@
  * and the death of the worker holding it.
  */
 import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
-import { decodeError } from '../decode-error.js';
+import { decodeError, decodeErrors } from '../decode-error.js';
 import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.cjs';
 import { findUnsendable, runPartitioned } from '../serialization-check.js';
 import type { ChunkSink } from '../chunk.js';
@@ -128,7 +128,7 @@ export class Scheduler implements ChunkControl {
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
     if (m.k === 'partial') {
-      chunk.partial = { values: m.values, errors: m.errors?.map((e) => e && decodeError(e)) ?? null };
+      chunk.partial = { values: m.values, errors: decodeErrors(m.errors) };
       return;
     }
     if (m.k === 'start') {
@@ -140,8 +140,7 @@ export class Scheduler implements ChunkControl {
     if (chunk.state === 'sent') {
       this.inflightItems -= chunk.args.length;
       this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
-      const errors = m.errors ? m.errors.map((e) => (e === undefined ? undefined : decodeError(e))) : null;
-      chunk.settle(m.values, errors, m.ms);
+      chunk.settle(m.values, decodeErrors(m.errors), m.ms);
     }
   }
 
@@ -174,13 +173,11 @@ export class Scheduler implements ChunkControl {
     const slot = chunk.slot!;
     // Still running (not DONE, its outcome not already on the way)? Ask it to stop.
     if (slot.compareExchangeRing(chunk, RUNNING, STOP) !== RUNNING || !stopRunning) return;
-    chunk.killedFor = 'cancel';
     this.#kill(slot, chunk, new CancelledError());
   }
 
   #timeout(chunk: PoolChunk): void {
     if (chunk.state !== 'sent' || !chunk.slot || chunk.slot.ringState(chunk) === DONE) return;
-    chunk.killedFor = 'timeout';
     this.#kill(chunk.slot, chunk, new TaskTimeoutError(chunk.timeoutMs!));
   }
 

@@ -165,7 +165,7 @@ export class WorkerSlot {
 
   /**
    * Queues a chunk for the worker. Chunks sent in the same tick travel as one message
-   * (flushed on a microtask): far fewer postMessage calls for tiny tasks.
+   * (flushed on process.nextTick): far fewer postMessage calls for tiny tasks.
    */
   send(chunk: PoolChunk): void {
     const ring = this.#freeRing.pop()!;

@@ -67,7 +67,7 @@ async function pump(): Promise<void> {
       outbox.push({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
       continue;
     }
-    // Before anything else: a chunk whose task failed to load must not look half-done.
+    // This ring slot may hold the index of an earlier chunk: a crash report must not read it.
     shared[SHARED_PROGRESS_START + m.ring] = 0;
     // Results of earlier chunks must not wait behind this one unless it is the same
     // quick task again (then they travel together).
@@ -116,10 +116,10 @@ async function pump(): Promise<void> {
     Atomics.store(shared, ringIndex, DONE);
     const t1 = performance.now();
     queueDone({ k: 'done', id: m.id, values, errors, ms: t1 - t0 });
-    // Results of quick chunks travel together. After a slow chunk, results go home at
-    // once: the next chunk is likely slow too, and they must not wait for it.
+    // Results of quick chunks travel together (the next chunk flushes them first unless
+    // it is the same quick task again); none waits longer than FLUSH_MS.
     lastQuick = t1 - t0 <= QUICK_MS;
-    if (queue.length === 0 || !lastQuick || t1 - outboxSince > FLUSH_MS) flush();
+    if (queue.length === 0 || t1 - outboxSince > FLUSH_MS) flush();
   }
   flush();
   busy = false;
