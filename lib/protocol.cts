@@ -31,8 +31,8 @@ export interface RunMessage {
   readonly task: number;
   /** Present the first time this worker meets `task`. */
   readonly def?: TaskDef;
-  /** One entry per item: its argument list when `spread`, else its only argument (all-number items travel as a Float64Array). */
-  readonly items: readonly unknown[] | Float64Array;
+  /** One entry per item: its argument list when `spread`, else its only argument (all-number items travel packed, see packNumbers). */
+  readonly items: readonly unknown[] | PackedNumbers;
   readonly spread: boolean;
   /** Items announce their start (a `StartMessage`) so the host can time them. */
   readonly timed: boolean;
@@ -44,8 +44,8 @@ export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMess
 export interface DoneMessage {
   readonly k: 'done';
   readonly id: number;
-  /** Results by item; `undefined` where the item failed or was skipped. All-number results travel as a Float64Array (see packNumbers). */
-  readonly values: unknown[] | Float64Array;
+  /** Results by item; `undefined` where the item failed or was skipped. All-number results travel packed (see packNumbers). */
+  readonly values: unknown[] | PackedNumbers;
   /** `null` when every item succeeded. */
   readonly errors: (WireError | undefined)[] | null;
   /** Wall time the worker spent on the chunk, ms (drives adaptive chunking). */
@@ -113,16 +113,28 @@ export const RING_SIZE = 64;
 export const SHARED_PROGRESS_START = SHARED_RING_START + RING_SIZE;
 export const SHARED_LENGTH = SHARED_PROGRESS_START + RING_SIZE;
 
+/** A chunk's all-number items or results, as they travel (see packNumbers). */
+export type PackedNumbers = Int32Array | Float64Array;
+
 /**
- * Numbers travel as one Float64Array (moved, not cloned) instead of an array of values:
- * structured clone of a large number array costs far more than a memcpy. Lossless: every
- * JS number is a float64. Returns undefined when not all values are numbers.
+ * Numbers travel as one typed array (moved, not cloned) instead of an array of values:
+ * structured clone of a large number array costs far more than a memcpy. Lossless. Int32
+ * when every value is one, so that small integers reach the task as the small integers
+ * V8 made them on the host: a task's loop over a number read back from a Float64Array
+ * ran up to 1.6× slower (measured with a 2 µs task). Returns undefined when not all
+ * values are numbers.
  */
-export function packNumbers(values: ArrayLike<unknown>): Float64Array | undefined {
+export function packNumbers(values: ArrayLike<unknown>): PackedNumbers | undefined {
   const n = values.length;
   if (n < 16) return undefined;
-  for (let i = 0; i < n; i++) if (typeof values[i] !== 'number') return undefined;
-  return Float64Array.from(values as ArrayLike<number>);
+  let int32 = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') return undefined;
+    if (int32 && ((v | 0) !== v || Object.is(v, -0))) int32 = false;
+  }
+  const numbers = values as ArrayLike<number>;
+  return int32 ? Int32Array.from(numbers) : Float64Array.from(numbers);
 }
 
 /** Brand of a value wrapped by `transfer()`; recognised on both sides. */
