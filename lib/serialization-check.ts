@@ -14,7 +14,10 @@ export function findUnsendable(
 ): (Error | undefined)[] | null {
   let errors: (Error | undefined)[] | null = null;
   for (let i = 0; i < items.length; i++) {
-    const list = argsOf(items[i], spread);
+    const item = items[i];
+    // Most items are numbers or strings: no argument list to build, nothing to look at.
+    if (!spread && !needsLook(item)) continue;
+    const list = argsOf(item, spread);
     for (let j = 0; j < list.length; j++) {
       const problem = describeProblem(list[j], deep);
       if (problem) {
@@ -26,6 +29,12 @@ export function findUnsendable(
     }
   }
   return errors;
+}
+
+/** Objects, functions and symbols may not survive the trip; other primitives always do. */
+function needsLook(value: unknown): boolean {
+  const t = typeof value;
+  return (t === 'object' && value !== null) || t === 'function' || t === 'symbol';
 }
 
 function describeProblem(value: unknown, deep: boolean): string | null {

@@ -25,7 +25,10 @@ export function transfersOf(items: unknown[], spread: boolean): { items: unknown
     (moved ??= []).push(...v.transferList);
     return v.value;
   };
-  const hasMarker = (list: readonly unknown[]) => list.some(isTransferMarker);
+  const hasMarker = (list: readonly unknown[]) => {
+    for (let i = 0; i < list.length; i++) if (isTransferMarker(list[i])) return true;
+    return false;
+  };
   if (!spread) return hasMarker(items) ? { items: items.map(plain), moved } : { items };
   if (!items.some((args) => hasMarker(args as unknown[]))) return { items };
   return { items: items.map((args) => (args as unknown[]).map(plain)), moved };

@@ -171,13 +171,14 @@ export class WorkerSlot {
     const ring = this.#freeRing.pop()!;
     const task = chunk.task;
     const first = !this.#knownTasks.has(task.id);
-    const { items, moved } = transfersOf(chunk.args, chunk.spread);
+    // A copy: chunk.args stays whole here, to be sent again if this worker dies.
+    const packed = chunk.spread ? undefined : packNumbers(chunk.args);
+    // Numbers carry no transfer() markers.
+    const { items, moved } = packed ? { items: chunk.args, moved: undefined } : transfersOf(chunk.args, chunk.spread);
     if (moved) {
       (this.#outTransfers ??= []).push(...moved);
       chunk.moved = true; // what it moves leaves this thread: it cannot be sent again
     }
-    // A copy: chunk.args stays whole here, to be sent again if this worker dies.
-    const packed = chunk.spread ? undefined : packNumbers(items);
     if (packed) (this.#outTransfers ??= []).push(packed.buffer);
     this.#outbox.push({
       id: chunk.id,
