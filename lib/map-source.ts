@@ -5,6 +5,7 @@
  */
 import { from, isObservable, type ObservableInput, type Subscription } from 'rxjs';
 import type { Source } from './executor.js';
+import { Fifo } from './fifo.js';
 
 export interface FeedEvents {
   /** New items can be taken (or the end was reached). */
@@ -106,25 +107,15 @@ function asyncIterableFeed<T>(it: AsyncIterator<T>, events: FeedEvents): ItemFee
 }
 
 function observableFeed<T>(source: ObservableInput<T>, events: FeedEvents): ItemFeed<T> {
-  const buffer: T[] = [];
-  let head = 0;
+  const buffer = new Fifo<T>();
   let done = false;
   let closed = false;
   // Assigned after subscribe() returns; close() may run before that (a synchronous source).
   let subscription: Subscription | undefined = undefined;
   const feed: ItemFeed<T> = {
-    take(n) {
-      const out = buffer.slice(head, head + n);
-      head += out.length;
-      if (head === buffer.length) buffer.length = head = 0;
-      else if (head > 1024 && head * 2 > buffer.length) {
-        buffer.splice(0, head); // a hot source with a steady backlog: drop what was taken
-        head = 0;
-      }
-      return out;
-    },
+    take: (n) => buffer.take(n),
     want() {},
-    exhausted: () => done && head === buffer.length,
+    exhausted: () => done && buffer.length === 0,
     close() {
       closed = true;
       subscription?.unsubscribe();
