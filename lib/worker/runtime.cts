@@ -77,10 +77,8 @@ async function pump(): Promise<void> {
     }
     // This ring slot may hold the index of an earlier chunk: a crash report must not read it.
     shared[SHARED_PROGRESS_START + m.ring] = 0;
-    // Results of earlier chunks must not wait behind this one unless it is the same
-    // quick task again (then they travel together).
-    if (m.task !== lastTask || !lastQuick) flush();
-    lastTask = m.task;
+    // Nothing finished may wait behind this chunk: it could take any time.
+    flush();
     const t0 = performance.now();
     const entry = getTask(m.task);
     const run: Running = { m, entry, values: [], errors: null };
@@ -108,10 +106,6 @@ async function pump(): Promise<void> {
     Atomics.store(shared, SHARED_RING_START + m.ring, DONE);
     const t1 = performance.now();
     queueDone({ k: 'done', id: m.id, values: run.values, errors: run.errors, ms: t1 - t0 });
-    // Results of quick chunks travel together (the next chunk flushes them first unless
-    // it is the same quick task again); none waits longer than FLUSH_MS.
-    lastQuick = t1 - t0 <= QUICK_MS;
-    if (queue.length === 0 || t1 - outboxSince > FLUSH_MS) flush();
   }
   flush();
   busy = false;
@@ -164,16 +158,14 @@ function failItem(run: Running, err: unknown): void {
   (run.errors ??= new Array(run.m.items.length))[i] = encodeError(explainError(err, run.entry!));
 }
 
-/** Results wait at most this long for company. */
-const FLUSH_MS = 0.5;
-/** A chunk shorter than this is "quick": its result may wait for the next one's. */
-const QUICK_MS = 0.05;
+/**
+ * What goes home in the next message. Outcomes leave before the next chunk starts (so a
+ * quick task's result never waits behind a slow one); acknowledgements of withdrawn
+ * chunks, which cost no time, travel with them.
+ */
 let outbox: WorkerMessage[] = [];
 let outTransfers: object[] | undefined;
-let outboxSince = 0;
-let lastTask = -1;
 let current: Running | undefined;
-let lastQuick = false;
 
 function flush(): void {
   if (outbox.length === 0) return;
@@ -194,7 +186,6 @@ function queueDone(msg: DoneMessage & { values: unknown[] }): void {
   const transfers = packed ? undefined : unwrapTransfers(msg.values);
   if (transfers) (outTransfers ??= []).push(...transfers);
   if (packed) (outTransfers ??= []).push(packed.buffer);
-  if (outbox.length === 0) outboxSince = performance.now();
   outbox.push(packed ? { ...msg, values: packed } : msg);
 }
 
