@@ -146,4 +146,34 @@ describe('cancellation by unsubscription', function () {
     expect(total()).to.equal(settled);
     void NEVER;
   });
+
+  it('with cancelRunning: false, a running chunk finishes its current item, skips the rest, and keeps its worker', async () => {
+    const one = new ThreadPoolExecutor({ maxWorkers: 1 });
+    try {
+      // Counts, in the worker, the items that really ran; 0 answers at once, others take 100 ms.
+      const work = (x: number) => {
+        const g = globalThis as { runs?: number };
+        g.runs = (g.runs ?? 0) + 1;
+        const end = Date.now() + (x === 0 ? 0 : 100);
+        while (Date.now() < end);
+        return x;
+      };
+      const source = new Subject<number>();
+      const got: number[] = [];
+      const done = lastValueFrom(
+        source.pipe(parallelMap(work, { executor: one, chunksize: 10, cancelRunning: false }), take(1), toArray()),
+      );
+      source.next(0); // chunk [0]
+      await Promise.resolve();
+      for (let i = 1; i <= 10; i++) source.next(i); // chunk [1..10], running when [0] answers
+      got.push(...(await done));
+      expect(got).to.deep.equal([0]);
+      await until(() => one.stats().running === 0 && one.stats().queued === 0, 5_000);
+      const runs = await one.submit(() => (globalThis as { runs?: number }).runs);
+      expect(runs, 'items run before the stop (the same worker still counts them)').to.be.within(2, 3);
+      expect(one.stats().cancelled).to.be.within(8, 9);
+    } finally {
+      await one.shutdown();
+    }
+  });
 });
