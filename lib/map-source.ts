@@ -123,8 +123,11 @@ function observableFeed<T>(source: ObservableInput<T>, events: FeedEvents): Item
   };
   subscription = from(source).subscribe({
     next(v) {
+      const wasEmpty = buffer.length === 0;
       buffer.push(v);
-      events.ready();
+      // One signal per batch: a pump takes all the window allows, and what it leaves waits
+      // for room, which a finished chunk (or the consumer, for for-await) signals itself.
+      if (wasEmpty) events.ready();
     },
     error(err) {
       done = true;

@@ -121,33 +121,35 @@ async function pump(): Promise<void> {
 function runItems(fn: LoadedTask, run: Running, from: number): PromiseLike<unknown> | undefined {
   const { items, spread, timed, ring, id } = run.m;
   const state = SHARED_RING_START + ring;
+  const progress = SHARED_PROGRESS_START + ring;
   const n = items.length;
+  const sh = shared;
+  // Busy from the first item to the last: between two items of a chunk there is no idle.
+  sh[SHARED_BUSY] = 1;
   for (let i = from; i < n; i++) {
-    if (Atomics.load(shared, state) === STOP) {
+    if (Atomics.load(sh, state) === STOP) {
       const errors = (run.errors ??= new Array(n));
       for (let j = i; j < n; j++) errors[j] = { kind: 'cancelled' };
-      return undefined;
+      break;
     }
     if (timed) {
       outbox.push({ k: 'start', id, item: i });
       flush();
     }
-    shared[SHARED_PROGRESS_START + ring] = i;
-    shared[SHARED_BUSY] = 1;
+    sh[progress] = i;
     let r: unknown;
     try {
       r = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
     } catch (err) {
       failItem(run, err);
-      shared[SHARED_BUSY] = 0;
       continue;
     }
     if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
-      return r as PromiseLike<unknown>;
+      return r as PromiseLike<unknown>; // still busy while it is awaited
     }
     run.values.push(r);
-    shared[SHARED_BUSY] = 0;
   }
+  sh[SHARED_BUSY] = 0;
   return undefined;
 }
 
