@@ -140,12 +140,13 @@ function runItems(fn: LoadedTask, run: Running, from: number): PromiseLike<unkno
     let r: unknown;
     try {
       r = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
+      // Inside the try: reading `then` may throw too (a revoked Proxy, a throwing getter).
+      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+        return r as PromiseLike<unknown>; // still busy while it is awaited
+      }
     } catch (err) {
       failItem(run, err);
       continue;
-    }
-    if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
-      return r as PromiseLike<unknown>; // still busy while it is awaited
     }
     run.values.push(r);
   }

@@ -159,4 +159,46 @@ describe('regressions found by review', function () {
     });
     expect(calls.length).to.equal(1);
   });
+
+  it('a result whose `then` getter throws fails that item with the thrown error, not a worker crash', async () => {
+    const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+    try {
+      const evil = () => ({
+        get then(): never {
+          throw new TypeError('revoked');
+        },
+      });
+      const err = await ex.submit(evil).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(TypeError).and.not.instanceOf(WorkerCrashedError);
+      expect(err).to.have.property('message', 'revoked');
+      // In a chunk of several items, only that item fails; the worker is not replaced.
+      // A mark the worker keeps in its globals: the same mark later means the same worker.
+      const workerMark = () => ((globalThis as { mark?: number }).mark ??= Math.random());
+      const firstThread = await ex.submit(workerMark);
+      const out = await lastValueFrom(
+        ex
+          .map(
+            (x: number) =>
+              x === 2
+                ? {
+                    get then(): never {
+                      throw new RangeError('bad then');
+                    },
+                  }
+                : x * 10,
+            [0, 1, 2, 3],
+            { chunksize: 4, errors: 'end' },
+          )
+          .pipe(toArray()),
+      ).catch((e: unknown) => e);
+      expect(out).to.be.instanceOf(RangeError);
+      expect(ex.stats()).to.include({ failed: 2 });
+      expect(await ex.submit(workerMark)).to.equal(firstThread);
+    } finally {
+      await ex.shutdown();
+    }
+  });
 });
