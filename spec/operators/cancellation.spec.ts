@@ -150,11 +150,12 @@ describe('cancellation by unsubscription', function () {
   it('with cancelRunning: false, a running chunk finishes its current item, skips the rest, and keeps its worker', async () => {
     const one = new ThreadPoolExecutor({ maxWorkers: 1 });
     try {
-      // Counts, in the worker, the items that really ran; 0 answers at once, others take 100 ms.
+      // Counts, in the worker, the items that really ran. 0 answers at once; the others take
+      // 250 ms, so the stop reaches the worker long before a second one could end.
       const work = (x: number) => {
         const g = globalThis as { runs?: number };
         g.runs = (g.runs ?? 0) + 1;
-        const end = Date.now() + (x === 0 ? 0 : 100);
+        const end = Date.now() + (x === 0 ? 0 : 250);
         while (Date.now() < end);
         return x;
       };
