@@ -114,9 +114,9 @@ async function pump(): Promise<void> {
 /**
  * Runs the chunk's items from `from` on, and returns the first promise an item returns
  * (that item is still marked busy), or undefined when the chunk is over. Kept small and
- * synchronous on purpose: as part of the async pump, this loop made V8 spend ~90 ms of
- * CPU optimising pump in every new worker (measured with --trace-opt), on a 2-core
- * machine a third of a tiny-task benchmark.
+ * synchronous on purpose: as part of the async pump, this loop made V8's optimising
+ * compile of pump take ~90 ms in every new worker (--trace-opt), CPU that a 2-core
+ * machine takes from the tasks.
  */
 function runItems(fn: LoadedTask, run: Running, from: number): PromiseLike<unknown> | undefined {
   const { items, spread, timed, ring, id } = run.m;
