@@ -149,3 +149,20 @@ export interface TransferMarker<T> {
 export function isTransferMarker(v: unknown): v is TransferMarker<unknown> {
   return typeof v === 'object' && v !== null && (v as Record<string, unknown>)[TRANSFER_BRAND] === true;
 }
+
+/**
+ * `values` with each transfer() marker replaced by the value it wraps, and what the
+ * markers move. A copy when there are markers (the caller's array is left alone), else
+ * `values` itself. Used for arguments on the host and for results in the worker.
+ */
+export function unwrapTransfers<T>(values: T[]): { values: T[]; moved?: object[] } {
+  let out: T[] | undefined;
+  let moved: object[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isTransferMarker(v)) continue;
+    (out ??= values.slice())[i] = v.value as T;
+    (moved ??= []).push(...v.transferList);
+  }
+  return out ? { values: out, moved } : { values };
+}

@@ -1,4 +1,4 @@
-import { argsOf, SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
+import { SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
 import { TaskSerializationError } from './errors.js';
 import { isTransferMarker } from './protocol.cjs';
 
@@ -14,12 +14,11 @@ export function findUnsendable(
 ): (Error | undefined)[] | null {
   let errors: (Error | undefined)[] | null = null;
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    // Most items are numbers or strings: no argument list to build, nothing to look at.
-    if (!spread && !needsLook(item)) continue;
-    const list = argsOf(item, spread);
-    for (let j = 0; j < list.length; j++) {
-      const problem = describeProblem(list[j], deep);
+    // Unless spread, the item is the only argument: no list to build on the hot path.
+    const list = spread ? (items[i] as unknown[]) : undefined;
+    const count = list ? list.length : 1;
+    for (let j = 0; j < count; j++) {
+      const problem = describeProblem(list ? list[j] : items[i], deep);
       if (problem) {
         (errors ??= new Array(items.length))[i] = new TaskSerializationError(
           `argument ${j} cannot be sent to a worker: ${problem}; pass plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date)`,
@@ -29,12 +28,6 @@ export function findUnsendable(
     }
   }
   return errors;
-}
-
-/** Objects, functions and symbols may not survive the trip; other primitives always do. */
-function needsLook(value: unknown): boolean {
-  const t = typeof value;
-  return (t === 'object' && value !== null) || t === 'function' || t === 'symbol';
 }
 
 function describeProblem(value: unknown, deep: boolean): string | null {

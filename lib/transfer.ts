@@ -1,4 +1,4 @@
-import { isTransferMarker, TRANSFER_BRAND, type TransferMarker } from './protocol.cjs';
+import { TRANSFER_BRAND, unwrapTransfers, type TransferMarker } from './protocol.cjs';
 
 /**
  * Marks ArrayBuffers or MessagePorts inside `value` to be moved to the other thread
@@ -19,17 +19,17 @@ export function transfer<T>(value: T, transferList: readonly object[]): T {
  * (copies: the caller's arrays are left alone), and what the markers move.
  */
 export function transfersOf(items: unknown[], spread: boolean): { items: unknown[]; moved?: object[] } {
+  if (!spread) {
+    const { values, moved } = unwrapTransfers(items);
+    return { items: values, moved };
+  }
+  let out: unknown[] | undefined;
   let moved: object[] | undefined;
-  const plain = (v: unknown): unknown => {
-    if (!isTransferMarker(v)) return v;
-    (moved ??= []).push(...v.transferList);
-    return v.value;
-  };
-  const hasMarker = (list: readonly unknown[]) => {
-    for (let i = 0; i < list.length; i++) if (isTransferMarker(list[i])) return true;
-    return false;
-  };
-  if (!spread) return hasMarker(items) ? { items: items.map(plain), moved } : { items };
-  if (!items.some((args) => hasMarker(args as unknown[]))) return { items };
-  return { items: items.map((args) => (args as unknown[]).map(plain)), moved };
+  for (let i = 0; i < items.length; i++) {
+    const args = unwrapTransfers(items[i] as unknown[]);
+    if (!args.moved) continue;
+    (out ??= items.slice())[i] = args.values;
+    (moved ??= []).push(...args.moved);
+  }
+  return { items: out ?? items, moved };
 }

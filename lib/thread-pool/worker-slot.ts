@@ -171,10 +171,10 @@ export class WorkerSlot {
     const ring = this.#freeRing.pop()!;
     const task = chunk.task;
     const first = !this.#knownTasks.has(task.id);
-    // A copy: chunk.args stays whole here, to be sent again if this worker dies.
+    // Copies: chunk.args stays whole here, to be sent again if this worker dies.
     const packed = chunk.spread ? undefined : packNumbers(chunk.args);
     // Numbers carry no transfer() markers.
-    const { items, moved } = packed ? { items: chunk.args, moved: undefined } : transfersOf(chunk.args, chunk.spread);
+    const { items, moved } = packed ? { items: packed, moved: undefined } : transfersOf(chunk.args, chunk.spread);
     if (moved) {
       (this.#outTransfers ??= []).push(...moved);
       chunk.moved = true; // what it moves leaves this thread: it cannot be sent again
@@ -185,7 +185,7 @@ export class WorkerSlot {
       ring,
       task: task.id,
       def: first ? task.def : undefined,
-      items: packed ?? items,
+      items,
       spread: chunk.spread,
       timed: chunk.timeoutMs !== undefined,
     });

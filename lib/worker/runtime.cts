@@ -7,7 +7,6 @@ import type { MessagePort } from 'node:worker_threads';
 import { expose } from 'threads/worker';
 import {
   DONE,
-  isTransferMarker,
   packNumbers,
   QUEUED,
   RUNNING,
@@ -15,6 +14,7 @@ import {
   SHARED_PROGRESS_START,
   SHARED_RING_START,
   STOP,
+  unwrapTransfers,
   type DoneMessage,
   type InitSpec,
   type RunMessage,
@@ -186,10 +186,9 @@ function flush(): void {
 function queueDone(msg: DoneMessage & { values: unknown[] }): void {
   const packed = packNumbers(msg.values);
   // Numbers carry no transfer() markers.
-  const transfers = packed ? undefined : unwrapTransfers(msg.values);
-  if (transfers) (outTransfers ??= []).push(...transfers);
-  if (packed) (outTransfers ??= []).push(packed.buffer);
-  outbox.push(packed ? { ...msg, values: packed } : msg);
+  const { values, moved } = packed ? { values: packed, moved: [packed.buffer] } : unwrapTransfers(msg.values);
+  if (moved) (outTransfers ??= []).push(...moved);
+  outbox.push(values === msg.values ? msg : { ...msg, values });
 }
 
 /** A result that cannot be cloned fails that item only; the rest still go home. */
@@ -222,18 +221,6 @@ function sendPartial(): void {
   const { m, values, errors } = current;
   current = undefined;
   outbox.push({ k: 'partial', id: m.id, values: values.slice(), errors: errors?.slice(0, values.length) ?? null });
-}
-
-function unwrapTransfers(values: unknown[]): object[] | undefined {
-  let list: object[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (isTransferMarker(v)) {
-      values[i] = v.value;
-      (list ??= []).push(...v.transferList);
-    }
-  }
-  return list;
 }
 
 function typeName(v: unknown): string {
