@@ -1,8 +1,8 @@
 /**
  * The thread pool's scheduler: a FIFO of chunks on the host, dispatched to workers a few
- * chunks ahead (deeper for tiny chunks, so a worker never waits for a round trip), and
- * everything that happens to a chunk afterwards: results, timeouts, cancellation,
- * and the death of the worker holding it.
+ * chunks ahead (deeper for tiny chunks, so a worker never waits for a round trip), taken
+ * back from a busy worker when another goes idle (stealing), and everything that happens
+ * to a chunk afterwards: results, timeouts, cancellation, and the death of its worker.
  */
 import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import { decodeError, decodeErrors } from '../decode-error.js';
@@ -63,6 +63,7 @@ export class Scheduler implements ChunkControl {
       this.queuedItems -= chunk.args.length;
       this.#send(slot, chunk);
     }
+    if (this.#head === this.#queue.length) this.#steal();
     // Withdrawn chunks wait in the queue to be skipped; they need no worker.
     this.workers.grow(Math.min(this.queueLength, this.queuedItems));
     this.onChange();
@@ -84,6 +85,44 @@ export class Scheduler implements ChunkControl {
     chunk.slot = slot;
     this.inflightItems += chunk.args.length;
     this.workers.noteBusy(slot);
+  }
+
+  /**
+   * No worker may idle while a chunk waits behind a busy one: each idle worker takes the
+   * oldest chunk sent ahead to a worker that is running something else, if that worker
+   * has not claimed it yet (the ring's compare-exchange makes claim and withdrawal
+   * exclusive, so a chunk never runs twice). Only when the host queue is empty: while it
+   * has chunks, the idle worker gets those, and send-ahead stays as deep as before.
+   */
+  #steal(): void {
+    for (let thief = this.workers.firstIdle(); thief; thief = this.workers.firstIdle()) {
+      const loot = this.#stealable(thief);
+      if (!loot) return;
+      const { slot, chunk } = loot;
+      slot.handOver(chunk);
+      this.inflightItems -= chunk.args.length;
+      this.#send(thief, chunk);
+    }
+  }
+
+  /** The oldest unclaimed chunk of a busy worker, withdrawn from its ring for `thief`. */
+  #stealable(thief: WorkerSlot): { slot: WorkerSlot; chunk: PoolChunk } | undefined {
+    for (const slot of this.workers.all()) {
+      if (slot === thief || !slot.ready || slot.inflight.size < 2) continue;
+      let busy = false;
+      for (const chunk of slot.inflight.values()) {
+        const state = slot.ringState(chunk);
+        if (state !== QUEUED) {
+          busy ||= state === RUNNING || state === STOP;
+          continue;
+        }
+        // Behind nothing running, the worker is about to claim it: no gain in taking it.
+        // Moved buffers live in that worker now; a chunk this thief skipped must be acknowledged first.
+        if (!busy || chunk.moved || chunk.state !== 'sent' || thief.awaitsSkip(chunk.id)) continue;
+        if (slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) return { slot, chunk };
+      }
+    }
+    return undefined;
   }
 
   onSendFailed(slot: WorkerSlot, chunk: PoolChunk): void {
@@ -125,6 +164,7 @@ export class Scheduler implements ChunkControl {
       slot.noteExitCall(m.code);
       return;
     }
+    if (m.k === 'done' && slot.skipped(m.id)) return; // a chunk another worker took
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
     if (m.k === 'partial') {

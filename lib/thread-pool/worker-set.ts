@@ -63,6 +63,14 @@ export class WorkerSet {
     return best;
   }
 
+  /** A ready worker with nothing in flight that may take more work. */
+  firstIdle(): WorkerSlot | undefined {
+    for (const s of this.#slots) {
+      if (s.ready && s.inflight.size === 0 && s.hasRoom() && s.itemsSent < this.options.maxTasksPerWorker) return s;
+    }
+    return undefined;
+  }
+
   /** Starts workers for queued chunks that no worker can take now. */
   grow(queuedChunks: number): void {
     if (this.#closing || queuedChunks === 0) return;

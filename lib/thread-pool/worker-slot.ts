@@ -53,7 +53,7 @@ let nextSlotId = 1;
 
 export class WorkerSlot {
   readonly id = nextSlotId++;
-  readonly shared = new Int32Array(new SharedArrayBuffer(SHARED_LENGTH * 4));
+  shared!: Int32Array;
   /** Chunks sent and not yet answered, in the order sent. */
   readonly inflight = new Map<number, PoolChunk>();
   ready = false;
@@ -66,8 +66,10 @@ export class WorkerSlot {
   /** Items ever sent (for maxTasksPerWorker). */
   itemsSent = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #threads: ThreadsWorker;
-  #worker: NodeWorker;
+  #threads: ThreadsWorker | undefined;
+  #worker: NodeWorker | undefined;
+  /** Chunk id → ring slot of chunks handed to another worker: freed when this one skips them. */
+  readonly #handedOver = new Map<number, number>();
   #port: MessagePort | undefined;
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
   #knownTasks = new Set<number>();
@@ -85,7 +87,12 @@ export class WorkerSlot {
     private readonly options: SlotOptions,
   ) {
     this.exited = new Promise<void>((resolve) => (this.#markExited = resolve));
-    this.#threads = createThreadsWorker(options);
+  }
+
+  /** Makes the Worker; any throw here is a start failure, reported by start(). */
+  #create(): void {
+    this.shared = new Int32Array(new SharedArrayBuffer(SHARED_LENGTH * 4));
+    this.#threads = createThreadsWorker(this.options);
     this.#worker = this.#threads.worker;
     // threads.js listens to neither; without these an OOM or crash would kill the host.
     this.#worker.on('error', (err: Error & { code?: string }) => {
@@ -119,7 +126,7 @@ export class WorkerSlot {
   }
 
   get threadId(): number {
-    return this.#worker.threadId;
+    return this.#worker?.threadId ?? -1;
   }
 
   /**
@@ -133,7 +140,8 @@ export class WorkerSlot {
     died.catch(() => {});
     let stage: StartFailure['stage'] = 'spawn';
     try {
-      const thread = await Promise.race([this.#threads.spawn(), died]);
+      this.#create();
+      const thread = await Promise.race([this.#threads!.spawn(), died]);
       const { port1, port2 } = new MessageChannel();
       this.#port = port1;
       port1.on('message', (batch: WorkerMessage[]) => {
@@ -235,6 +243,30 @@ export class WorkerSlot {
     }
   };
 
+  /**
+   * Gives up a chunk the worker has not claimed (the caller withdrew it in the ring) so
+   * another worker can run it. Its ring slot stays taken until this worker skips it.
+   */
+  handOver(chunk: PoolChunk): void {
+    this.inflight.delete(chunk.id);
+    this.#handedOver.set(chunk.id, chunk.ring);
+    this.itemsSent -= chunk.args.length;
+  }
+
+  /** True if chunk `id` had been handed over (and may not come back here before this). */
+  awaitsSkip(id: number): boolean {
+    return this.#handedOver.has(id);
+  }
+
+  /** The worker skipped a handed-over chunk: true if `id` was one; its ring slot is free again. */
+  skipped(id: number): boolean {
+    const ring = this.#handedOver.get(id);
+    if (ring === undefined) return false;
+    this.#handedOver.delete(id);
+    this.#freeRing.push(ring);
+    return true;
+  }
+
   /** Forgets an answered (or acknowledged) chunk and frees its ring slot. */
   release(chunk: PoolChunk): void {
     if (this.inflight.delete(chunk.id)) this.#freeRing.push(chunk.ring);
@@ -260,7 +292,7 @@ export class WorkerSlot {
 
   /** An idle worker must never keep the process alive. */
   setBusy(busy: boolean): void {
-    if (busy === this.#referenced) return;
+    if (busy === this.#referenced || !this.#worker) return;
     this.#referenced = busy;
     if (busy) this.#worker.ref();
     else this.#worker.unref();
@@ -271,7 +303,13 @@ export class WorkerSlot {
     if (this.dead) return;
     this.#requested ??= why;
     this.ready = false;
-    void Promise.resolve(this.#worker.terminate()).catch(() => {});
+    if (this.#worker) {
+      void Promise.resolve(this.#worker.terminate()).catch(() => {});
+      return;
+    }
+    // Never made (its construction threw): nothing will exit, and it held no chunk.
+    this.dead = true;
+    this.#markExited();
   }
 
   noteCrash(reason: string, error: unknown): void {
@@ -301,7 +339,7 @@ export class WorkerSlot {
               exitCode: undefined,
               requested,
             };
-    if (this.#onDeath) this.#threads.releaseSpawn(); // died while starting
+    if (this.#onDeath) this.#threads?.releaseSpawn(); // died while starting
     this.#onDeath?.(death);
     this.#markExited();
     this.listener.onExit(this, death);
