@@ -49,12 +49,22 @@ export function mapStream<T, R>(
 ): FutureStream<R> {
   return toFutureStream<R>(
     (subscriber, gate) => new MapRun<T, R>(runner, task, source, spread, options, subscriber, gate),
-    options.window ?? 2 * runner.parallelism,
+    typeof options.window === 'number' ? options.window : AUTO_BASE * runner.parallelism,
   );
 }
 
+/** 'auto' window: unfinished chunks kept outstanding, per worker (one running, one sent ahead). */
+const AUTO_BASE = 2;
+/** 'auto' window: the most chunks outstanding, finished ones included, per worker (the memory bound). */
+const AUTO_MAX = 32;
+
 class MapRun<T, R> {
-  readonly #window: number;
+  /** A number: the strict bound. undefined: 'auto' (see #limit). */
+  readonly #window: number | undefined;
+  readonly #autoBase: number;
+  readonly #autoMax: number;
+  /** Outstanding chunks without an outcome yet. */
+  #unfinished = 0;
   readonly #ordered: boolean;
   readonly #mode: NonNullable<MapOptions['errors']>;
   readonly #sizer: ChunkSizer;
@@ -80,7 +90,9 @@ class MapRun<T, R> {
     private readonly subscriber: Subscriber<R>,
     private readonly gate: Gate | undefined,
   ) {
-    this.#window = options.window ?? 2 * runner.parallelism;
+    this.#window = typeof options.window === 'number' ? options.window : undefined;
+    this.#autoBase = AUTO_BASE * runner.parallelism;
+    this.#autoMax = AUTO_MAX * runner.parallelism;
     this.#ordered = options.ordered !== false;
     this.#mode = options.errors ?? 'ordered';
     // A timed task is stopped by terminating its worker: one item per chunk keeps that to one task.
@@ -127,21 +139,34 @@ class MapRun<T, R> {
     if (!this.#closed && this.#outstanding.length === 0 && (this.#stopped || this.#feed.exhausted())) this.#finish();
   }
 
+  /**
+   * How many chunks may be outstanding now. 'auto' counts only unfinished chunks against
+   * its base: finished results waiting behind a slow head (ordered output) widen it, so
+   * the workers keep running instead of idling behind the head; as the head catches up
+   * and they are emitted, it narrows back. Unordered output never waits, so it never widens.
+   */
+  #limit(): number {
+    if (this.#window !== undefined) return this.#window;
+    const waiting = this.#outstanding.length - this.#unfinished;
+    return Math.min(this.#autoMax, this.#autoBase + waiting);
+  }
+
   #submitWhileRoom(): void {
     const feed = this.#feed!;
     const size = this.#sizer.next();
-    while (this.#outstanding.length < this.#window && !this.#stopped && !this.gate?.blocked()) {
+    while (this.#outstanding.length < this.#limit() && !this.#stopped && !this.gate?.blocked()) {
       const items = feed.take(size);
       if (this.#closed || items.length === 0) break;
       this.#submit(items);
     }
-    if (!this.#closed) feed.want((this.#window - this.#outstanding.length) * size);
+    if (!this.#closed) feed.want((this.#limit() - this.#outstanding.length) * size);
   }
 
   #submit(items: T[]): void {
     const entry: Entry = { first: this.#position, count: items.length, handle: undefined };
     this.#position += items.length;
     this.#outstanding.push(entry);
+    this.#unfinished++;
     try {
       entry.handle = this.runner.runChunk(
         this.task,
@@ -150,6 +175,7 @@ class MapRun<T, R> {
         {
           complete: (values, errors, ms) => {
             if (this.#closed) return; // cancelled by us: nobody is listening
+            this.#unfinished--;
             entry.values = values;
             entry.errors = errors;
             this.#sizer.record(items.length, ms);
@@ -164,6 +190,7 @@ class MapRun<T, R> {
       // Shut down (or broken) under us: what was submitted still runs, so its values are
       // emitted; the error comes where the next value would have.
       this.#outstanding.pop();
+      this.#unfinished--;
       this.#stopped = err;
       this.#feed?.close();
     }

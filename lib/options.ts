@@ -7,8 +7,12 @@
 export interface MapOptions {
   /** true (default): input order; false: completion order. */
   ordered?: boolean;
-  /** Max chunks outstanding, counting finished-but-not-emitted ones; default 2 × maxWorkers. */
-  window?: number;
+  /**
+   * Max chunks outstanding, counting finished-but-not-emitted ones. A number is a strict
+   * bound. 'auto' (default) keeps 2 × maxWorkers unfinished chunks outstanding, and widens
+   * (up to 32 × maxWorkers) only by the finished results that wait behind a slower head.
+   */
+  window?: number | 'auto';
   /** Items per chunk (one message, one worker); 'auto' (default) adapts to measured task time. */
   chunksize?: number | 'auto';
   /** 'ordered' (default): error at the failed item's position; 'immediate'; 'end'. */
@@ -63,7 +67,7 @@ export function checkBoolean(where: string, name: string, value: unknown): void 
 export function checkMapOptions(where: string, options: unknown): MapOptions {
   const o = checkObject(where, options);
   checkBoolean(where, 'ordered', o.ordered);
-  checkInteger(where, 'window', o.window);
+  if (o.window !== 'auto') checkInteger(where, "window (or 'auto')", o.window);
   if (o.chunksize !== 'auto') checkInteger(where, "chunksize (or 'auto')", o.chunksize);
   if (o.errors !== undefined && !ERROR_MODES.has(o.errors as string)) {
     throw new TypeError(`${where}: errors must be 'ordered', 'immediate' or 'end', got ${describe(o.errors)}`);
