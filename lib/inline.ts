@@ -135,6 +135,7 @@ export class InlineExecutor extends ExecutorBase {
       const job = this.#queue.shift();
       if (job) await job.run();
       this.#running = false;
+      this.changed(); // stats$ must end on the idle state that stats() reports
       if (this.#queue.length > 0) this.#kick();
       else for (const w of this.#idle.splice(0)) w();
     });
