@@ -4,15 +4,15 @@
  * @packageDocumentation
  * @module rxjs-futures
  */
-export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './thread-pool/thread-pool-executor.js';
-export { InlineExecutor } from './inline.js';
-export type { Executor, ExecutorStats, ShutdownOptions, Source, FutureStream } from './executor.js';
-export type { MapOptions } from './options.js';
-export { Future } from './future.js';
-export { task, type Task, type TaskFn, type TaskRef } from './task.js';
-export { transfer } from './transfer.js';
-export { asCompleted, wait, type ReturnWhen } from './waiting.js';
-export { getDefaultExecutor, setDefaultExecutor } from './default-executor.js';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './executors/thread-pool.js';
+export { InlineExecutor } from './executors/inline.js';
+export type { Executor, ExecutorStats, ShutdownOptions, Source, FutureStream } from './core/executor.js';
+export type { MapOptions } from './core/options.js';
+export { Future } from './core/future.js';
+export { task, type Task, type TaskFn, type TaskRef } from './core/task.js';
+export { transfer } from './core/transfer.js';
+export { asCompleted, wait, type ReturnWhen } from './core/waiting.js';
+export { getDefaultExecutor, setDefaultExecutor } from './executors/default-executor.js';
 export {
   BrokenExecutorError,
   CancelledError,
@@ -23,5 +23,5 @@ export {
   TaskTimeoutError,
   WaitTimeoutError,
   WorkerCrashedError,
-} from './errors.js';
+} from './core/errors.js';
 export { parallelMap, submitOn, fromTask, type ParallelMapOptions } from '../operators/index.js';

@@ -3,8 +3,10 @@
  *
  * Transport: threads.js spawns the worker and carries one `connect` call; after that
  * both sides talk over a dedicated MessageChannel (one listener each, no per-task
- * listeners) and a small SharedArrayBuffer through which a chunk that was sent ahead
- * is claimed by the worker or withdrawn by the host without a message, race-free.
+ * listeners). A chunk sent ahead is claimed by the worker or withdrawn by the host
+ * race-free: through a small SharedArrayBuffer where there is one (no message), else by
+ * asking the host, which then holds the states (one round trip per chunk: see
+ * ClaimMessage). Both are the same state machine: QUEUED → RUNNING | WITHDRAWN, RUNNING → STOP | DONE.
  */
 
 /** How a task is named on the wire. Sent once per worker, then referred to by `id`. */
@@ -14,8 +16,11 @@ export type TaskDef =
 
 /** The API the worker exposes through threads.js. */
 export interface WorkerApi {
-  /** Hands over the port and the shared state; runs the initializer. Rejects if it fails. */
-  connect(port: unknown, shared: SharedArrayBuffer, init: InitSpec | null): Promise<void>;
+  /**
+   * Hands over the port and the shared chunk states (null: no shared memory here, chunks
+   * are claimed by message); runs the initializer. Rejects if it fails.
+   */
+  connect(port: unknown, shared: SharedArrayBuffer | null, init: InitSpec | null): Promise<void>;
 }
 
 export interface InitSpec {
@@ -38,8 +43,30 @@ export interface RunMessage {
   readonly timed: boolean;
 }
 
+/** Host → worker, in one batch: chunks to run, and (without shared memory) chunk-state news. */
+export type HostMessage = RunMessage | ClaimReply | StopMessage;
+
+/** Without shared memory: the answer to a ClaimMessage. `ok` false: it was withdrawn, skip it. */
+export interface ClaimReply {
+  readonly c: 'claimed';
+  readonly ring: number;
+  readonly ok: boolean;
+}
+
+/** Without shared memory: STOP for a running chunk (seen between items that await). */
+export interface StopMessage {
+  readonly c: 'stop';
+  readonly ring: number;
+}
+
 /** Worker → host. */
-export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMessage | PartialMessage;
+export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMessage | PartialMessage | ClaimMessage;
+
+/** Without shared memory: may the worker start this chunk (QUEUED → RUNNING)? Answered by a ClaimReply. */
+export interface ClaimMessage {
+  readonly k: 'claim';
+  readonly ring: number;
+}
 
 export interface DoneMessage {
   readonly k: 'done';

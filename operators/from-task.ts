@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
-import type { Executor } from '../lib/executor.js';
-import { asRunner } from '../lib/runner.js';
-import { encodeTask, type Task } from '../lib/task.js';
+import type { Executor } from '../lib/core/executor.js';
+import { asRunner } from '../lib/core/runner.js';
+import { encodeTask, type Task } from '../lib/core/task.js';
 
 /**
  * A cold Observable of one task: submits `fn(...args)` on subscribe, emits its value

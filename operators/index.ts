@@ -6,4 +6,4 @@
 export { parallelMap, type ParallelMapOptions } from './parallel-map.js';
 export { submitOn } from './submit-on.js';
 export { fromTask } from './from-task.js';
-export { asCompleted, wait } from '../lib/waiting.js';
+export { asCompleted, wait } from '../lib/core/waiting.js';

@@ -1,10 +1,10 @@
 import type { OperatorFunction } from 'rxjs';
-import { getDefaultExecutor } from '../lib/default-executor.js';
-import type { Executor } from '../lib/executor.js';
-import { mapStream } from '../lib/map-engine.js';
-import { checkMapOptions, type MapOptions } from '../lib/options.js';
-import { asRunner } from '../lib/runner.js';
-import { encodeTask, type Task } from '../lib/task.js';
+import { getDefaultExecutor } from '../lib/executors/default-executor.js';
+import type { Executor } from '../lib/core/executor.js';
+import { mapStream } from '../lib/core/map-engine.js';
+import { checkMapOptions, type MapOptions } from '../lib/core/options.js';
+import { asRunner } from '../lib/core/runner.js';
+import { encodeTask, type Task } from '../lib/core/task.js';
 
 /** Options of {@link parallelMap}: MapOptions plus the executor to run on. */
 export interface ParallelMapOptions extends MapOptions {

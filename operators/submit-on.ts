@@ -1,7 +1,7 @@
 import { map, Observable, tap, type OperatorFunction } from 'rxjs';
-import type { Executor } from '../lib/executor.js';
-import type { Future } from '../lib/future.js';
-import { encodeTask, type Task } from '../lib/task.js';
+import type { Executor } from '../lib/core/executor.js';
+import type { Future } from '../lib/core/future.js';
+import { encodeTask, type Task } from '../lib/core/task.js';
 
 /**
  * Submits each value to `executor` and emits its Future at once (synchronously, inside

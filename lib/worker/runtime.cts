@@ -1,9 +1,10 @@
 /**
- * The code that runs inside every worker thread. threads.js `expose`s one `connect`
- * call; after it, chunks arrive on a MessagePort, run one item at a time, and their
- * outcomes go back in one message per chunk.
+ * The code that runs inside every worker, whatever the platform. threads.js `expose`s
+ * one `connect` call (see the entries node.cts and browser.ts); after it, chunks arrive
+ * on a channel, run one item at a time, and their outcomes go back in one message per
+ * chunk. Where the host shares no memory, the ring below is a local copy and each chunk
+ * is claimed by asking the host.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { expose } from 'threads/worker';
 import {
   DONE,
@@ -11,11 +12,13 @@ import {
   QUEUED,
   RUNNING,
   SHARED_BUSY,
+  SHARED_LENGTH,
   SHARED_PROGRESS_START,
   SHARED_RING_START,
   STOP,
   unwrapTransfers,
   type DoneMessage,
+  type HostMessage,
   type InitSpec,
   type RunMessage,
   type WireError,
@@ -25,27 +28,78 @@ import {
 import { encodeError } from './encode-error.cjs';
 import { defineTask, explainError, getTask, type LoadedTask, type TaskEntry } from './task-loader.cjs';
 
-let port: MessagePort;
+/** What a platform's worker entry provides. */
+export interface WorkerEnv {
+  /** Starts delivering the host's batches from the port `connect` was given. */
+  listen(port: unknown, onBatch: (batch: HostMessage[]) => void): Channel;
+  /**
+   * Reports a crash and then ends the worker: `die(err)` for an uncaught error (after
+   * it the worker must exit), `exiting(code)` when a task calls the platform's exit.
+   */
+  onCrash(die: (err: unknown) => void, exiting: (code: number) => void): void;
+  /** Ends the worker after a crash was reported. */
+  exit(code: number): never;
+}
+
+export interface Channel {
+  post(batch: WorkerMessage[], transfers: object[] | undefined): void;
+}
+
+let env: WorkerEnv;
+let port: Channel;
 let shared: Int32Array;
+/** No shared memory: chunks are claimed by message; pending claims by ring slot. */
+let viaMessages = false;
+const claims = new Map<number, (ok: boolean) => void>();
 const queue: RunMessage[] = [];
 let busy = false;
 
-const api: WorkerApi = {
-  async connect(p, buffer, init) {
-    port = p as MessagePort;
-    shared = new Int32Array(buffer);
-    installCrashReporting();
-    if (init) await runInitializer(init);
-    port.on('message', (batch: RunMessage[]) => {
-      for (const m of batch) {
-        if (m.def) defineTask(m.task, m.def);
-        queue.push(m);
-      }
-      if (!busy) void pump();
-    });
-  },
-};
-expose(api as unknown as Record<string, (...args: any[]) => any>);
+/** Exposes the worker's `connect` through threads.js. Called once by the platform's entry. */
+export function serve(platformEnv: WorkerEnv): void {
+  env = platformEnv;
+  const api: WorkerApi = {
+    async connect(p, buffer, init) {
+      viaMessages = buffer === null;
+      shared = new Int32Array(buffer ?? new ArrayBuffer(SHARED_LENGTH * 4));
+      port = env.listen(p, onBatch);
+      env.onCrash(die, exiting);
+      if (init) await runInitializer(init);
+    },
+  };
+  expose(api as unknown as Record<string, (...args: any[]) => any>);
+}
+
+function onBatch(batch: HostMessage[]): void {
+  for (const m of batch) {
+    if ('c' in m) {
+      if (m.c === 'stop') shared[SHARED_RING_START + m.ring] = STOP;
+      else claims.get(m.ring)?.(m.ok);
+      continue;
+    }
+    if (m.def) defineTask(m.task, m.def);
+    if (viaMessages) shared[SHARED_RING_START + m.ring] = QUEUED;
+    queue.push(m);
+  }
+  if (!busy) void pump();
+}
+
+/** QUEUED → RUNNING, unless the host withdrew the chunk first. */
+function claim(ring: number): boolean | Promise<boolean> {
+  const cell = SHARED_RING_START + ring;
+  if (!viaMessages) return Atomics.compareExchange(shared, cell, QUEUED, RUNNING) === QUEUED;
+  outbox.push({ k: 'claim', ring });
+  flush();
+  return new Promise<boolean>((resolve) =>
+    claims.set(ring, (ok) => {
+      claims.delete(ring);
+      shared[cell] = ok ? RUNNING : WITHDRAWN_LOCALLY;
+      resolve(ok);
+    }),
+  );
+}
+
+/** What a withdrawn chunk's cell holds in the local copy (any state but QUEUED/RUNNING/STOP/DONE). */
+const WITHDRAWN_LOCALLY = -1;
 
 async function runInitializer(init: InitSpec): Promise<void> {
   const entry = defineTask(-1, init.def);
@@ -70,7 +124,8 @@ async function pump(): Promise<void> {
   busy = true;
   while (queue.length > 0) {
     const m = queue.shift()!;
-    if (Atomics.compareExchange(shared, SHARED_RING_START + m.ring, QUEUED, RUNNING) !== QUEUED) {
+    const claimed = claim(m.ring);
+    if (!(claimed === true || (claimed !== false && (await claimed)))) {
       // Withdrawn by the host before we got to it: acknowledge so the ring slot is freed.
       outbox.push({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
       continue;
@@ -177,7 +232,7 @@ function flush(): void {
   outbox = [];
   outTransfers = undefined;
   try {
-    port.postMessage(batch, transfers as never);
+    port.post(batch, transfers);
   } catch {
     postOneByOne(batch);
   }
@@ -195,7 +250,7 @@ function queueDone(msg: DoneMessage & { values: unknown[] }): void {
 function postOneByOne(batch: WorkerMessage[]): void {
   for (const msg of batch) {
     try {
-      port.postMessage([msg]);
+      port.post([msg], undefined);
       continue;
     } catch {
       if (msg.k !== 'done') throw new Error('unreachable: control messages are plain data');
@@ -212,7 +267,7 @@ function postOneByOne(batch: WorkerMessage[]): void {
         };
       }
     });
-    port.postMessage([{ ...msg, errors }]);
+    port.post([{ ...msg, errors }], undefined);
   }
 }
 
@@ -231,25 +286,22 @@ function typeName(v: unknown): string {
 }
 
 // threads.js swallows uncaught errors in workers and keeps them alive with the task
-// unfinished. A task that crashes the thread must end it, so the host can fail that
+// unfinished. A task that crashes the worker must end it, so the host can fail that
 // task with WorkerCrashedError and start a fresh worker.
-function installCrashReporting(): void {
-  const die = (err: unknown) => {
-    try {
-      sendPartial();
-      flush();
-      port.postMessage([{ k: 'crash', error: encodeError(err) }]);
-    } finally {
-      process.exit(1);
-    }
-  };
-  process.on('uncaughtException', die);
-  process.on('unhandledRejection', die);
-  // A task that calls process.exit() must not take finished neighbours' results with it,
-  // and the host should know it was process.exit and not a kill from outside.
-  process.on('exit', (code) => {
+function die(err: unknown): never {
+  try {
     sendPartial();
-    outbox.push({ k: 'exit', code });
     flush();
-  });
+    port.post([{ k: 'crash', error: encodeError(err) }], undefined);
+  } finally {
+    env.exit(1);
+  }
+}
+
+// A task that exits must not take finished neighbours' results with it, and the host
+// should know it was an exit call and not a kill from outside.
+function exiting(code: number): void {
+  sendPartial();
+  outbox.push({ k: 'exit', code });
+  flush();
 }

@@ -1,8 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+/**
+ * Tasks inside a worker: inline functions compiled once per source, module exports
+ * imported once per module (through the platform's importer), and the explanations a
+ * user needs when either fails.
+ */
 import type { TaskDef } from '../protocol.cjs';
+
+/** Imports a task module; `describe` names it in errors (a file path on Node). */
+export interface ModuleImporter {
+  load(url: string): Promise<Record<string, unknown>>;
+  describe(url: string): string;
+}
+
+let importer: ModuleImporter = {
+  load: (url) => import(url) as Promise<Record<string, unknown>>,
+  describe: (url) => url,
+};
+
+/** Set once by the platform's worker entry. */
+export function setModuleImporter(i: ModuleImporter): void {
+  importer = i;
+}
 
 export type LoadedTask = (...args: unknown[]) => unknown;
 
@@ -25,14 +42,17 @@ g.__name ??= (target: object, value: string) => Object.defineProperty(target, 'n
 const byId = new Map<number, TaskEntry>();
 const bySource = new Map<string, LoadedTask>();
 const modules = new Map<string, Promise<Record<string, unknown>>>();
-let tsxRegistered: Promise<void> | undefined;
+
+const CSP_HINT =
+  " — inline tasks are compiled from their source text in the worker, which this page's Content-Security-Policy " +
+  "forbids (it lacks 'unsafe-eval' for workers); allow it, or export the function from a module and use task(url, name)";
 
 /** Registers a task definition sent by the host; compiles or imports it once. */
 export function defineTask(id: number, def: TaskDef): TaskEntry {
   let entry = byId.get(id);
   if (!entry) {
     entry =
-      def.kind === 'fn' ? { fn: compileCached(def.source), inline: true } : { fn: importExport(def), inline: false };
+      def.kind === 'fn' ? { fn: compileOrReject(def.source), inline: true } : { fn: importExport(def), inline: false };
     if (entry.fn instanceof Promise) {
       const e = entry;
       e.fn = (e.fn as Promise<LoadedTask>).then((fn) => (e.fn = fn));
@@ -55,6 +75,16 @@ export function explainError(err: unknown, entry: TaskEntry): unknown {
     if (stack) err.stack = stack.replace(/^(ReferenceError: .*? is not defined)/, `$1${CLOSURE_HINT}`);
   }
   return err;
+}
+
+/** A compile error (EvalError under a strict CSP) fails the items that use the task, not the worker. */
+function compileOrReject(source: string): LoadedTask | Promise<LoadedTask> {
+  try {
+    return compileCached(source);
+  } catch (err) {
+    if (err instanceof EvalError || (err as Error)?.name === 'EvalError') (err as Error).message += CSP_HINT;
+    return Promise.reject(err);
+  }
 }
 
 function compileCached(source: string): LoadedTask {
@@ -82,10 +112,7 @@ function compile(source: string): LoadedTask {
 async function importExport(def: Extract<TaskDef, { kind: 'module' }>): Promise<LoadedTask> {
   let mod = modules.get(def.url);
   if (!mod) {
-    mod = (async () => {
-      if (/\.(c|m)?tsx?$/.test(def.url)) await registerTsx(def.url);
-      return (await import(def.url)) as Record<string, unknown>;
-    })();
+    mod = importer.load(def.url);
     modules.set(def.url, mod);
   }
   const ns = await mod;
@@ -93,38 +120,8 @@ async function importExport(def: Extract<TaskDef, { kind: 'module' }>): Promise<
   if (typeof fn !== 'function') {
     const names = Object.keys(ns).join(', ') || 'none';
     throw new TypeError(
-      `task module ${fileURLToPath(def.url)} has no function export named '${def.exportName}' (its exports: ${names})`,
+      `task module ${importer.describe(def.url)} has no function export named '${def.exportName}' (its exports: ${names})`,
     );
   }
   return fn as LoadedTask;
-}
-
-/** TypeScript task modules: tsx's loader, resolved from the module's own location. */
-function registerTsx(url: string): Promise<void> {
-  tsxRegistered ??= (async () => {
-    // From the module's own folder first, then from the working directory. The ESM entry
-    // of tsx/esm/api is wanted (its CommonJS twin registers a path that does not exist),
-    // and require.resolve only knows the "require" condition: read tsx's exports map.
-    const api = [url, pathToFileURL(`${process.cwd()}/`).href]
-      .map((from) => {
-        try {
-          const manifest = createRequire(from).resolve('tsx/package.json');
-          const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
-            exports: Record<string, { import?: { default?: string } }>;
-          };
-          return join(dirname(manifest), pkg.exports['./esm/api']!.import!.default!);
-        } catch {
-          return undefined;
-        }
-      })
-      .find((found) => found !== undefined);
-    if (!api) {
-      throw new TypeError(
-        `task module ${fileURLToPath(url)} is TypeScript; install tsx (npm i -D tsx) and run the host with tsx, or point task() at compiled JavaScript`,
-      );
-    }
-    const { register } = (await import(pathToFileURL(api).href)) as { register: () => unknown };
-    register();
-  })();
-  return tsxRegistered;
 }

@@ -1,7 +1,7 @@
 /** The segmented buffer behind Observable sources: a FIFO, whatever the mix of pushes and takes. */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Fifo } from '../../lib/fifo.js';
+import { Fifo } from '../../lib/core/fifo.js';
 
 describe('Fifo (the buffer of values an Observable source pushed ahead)', () => {
   it('gives values back in push order across segment boundaries, like an array queue', () => {

@@ -3,9 +3,8 @@
  * started, retired after idleTimeout or maxTasksPerWorker, or replaced after a death,
  * and when repeated start failures mean the executor is broken.
  */
-import { BrokenExecutorError } from '../errors.js';
+import { BrokenExecutorError } from '../core/errors.js';
 import type { InitSpec, WorkerMessage } from '../protocol.cjs';
-import type { ResourceLimits } from 'node:worker_threads';
 import { WorkerSlot, type Death, type SlotListener, type StartFailure } from './worker-slot.js';
 
 export interface WorkerSetOptions {
@@ -14,7 +13,7 @@ export interface WorkerSetOptions {
   readonly idleTimeout: number;
   readonly maxTasksPerWorker: number;
   readonly name?: string;
-  readonly resourceLimits?: ResourceLimits;
+  readonly resourceLimits?: object;
   readonly init: InitSpec | null;
 }
 

@@ -4,11 +4,11 @@
  * workarounds for what threads.js leaves undone.
  */
 import { fileURLToPath } from 'node:url';
-import type { MessagePort, ResourceLimits, Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { BlobWorker, spawn, Transfer } from 'threads';
 import type { InitSpec, WorkerApi } from '../protocol.cjs';
 
-const RUNTIME_PATH = fileURLToPath(new URL('../worker/runtime.cjs', import.meta.url));
+const RUNTIME_PATH = fileURLToPath(new URL('../worker/node.cjs', import.meta.url));
 // Eval'd boot text: threads.js resolves worker paths against its caller's stack; a
 // BlobWorker that requires our runtime by absolute path side-steps that. The runtime is
 // CommonJS because a worker's first import() starts the ESM loader, ~45 ms per spawn here.
@@ -26,7 +26,9 @@ export type NodeWorker = Worker & {
 export interface ThreadsWorker {
   readonly worker: NodeWorker;
   /** Spawns (threads.js handshake), then hands over the port and runs the initializer. */
-  spawn(): Promise<{ connect(port: MessagePort, shared: SharedArrayBuffer, init: InitSpec | null): Promise<void> }>;
+  spawn(): Promise<{
+    connect(port: MessagePort, shared: SharedArrayBuffer | null, init: InitSpec | null): Promise<void>;
+  }>;
   /**
    * threads.js's spawn() waits for an init message with a 30 s timer that nothing clears
    * when the thread dies first; that timer would keep the process alive. This answers
@@ -35,7 +37,7 @@ export interface ThreadsWorker {
   releaseSpawn(): void;
 }
 
-export function createThreadsWorker(options: { name?: string; resourceLimits?: ResourceLimits }): ThreadsWorker {
+export function createThreadsWorker(options: { name?: string; resourceLimits?: object }): ThreadsWorker {
   const worker = BlobWorker.fromText(BOOT, {
     name: options.name,
     resourceLimits: options.resourceLimits,

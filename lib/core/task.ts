@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TaskDef } from './protocol.cjs';
+import { platform } from '#platform';
+import type { TaskDef } from '../protocol.cjs';
 
 /** A function that runs in a worker: self-contained, like a function Python can pickle. */
 export type TaskFn<A extends unknown[], R> = (...args: A) => R | PromiseLike<R>;
@@ -35,31 +33,14 @@ export function task<F extends (...args: any[]) => unknown>(
   module: string | URL,
   exportName = 'default',
 ): TaskRef<Parameters<F>, Awaited<ReturnType<F>>> {
-  const url = moduleUrl(module);
+  if (!(module instanceof URL) && typeof module !== 'string') {
+    throw new TypeError(`task(): module must be an absolute path, a file: URL or a URL, got ${typeof module}`);
+  }
+  const url = platform.moduleUrl(module);
   if (typeof exportName !== 'string' || exportName === '') {
     throw new TypeError(`task(): exportName must be a non-empty string, got ${String(exportName)}`);
   }
-  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
-    throw new TypeError(
-      `task(): module not found: ${fileURLToPath(url)} (use an absolute path or new URL('./x.js', import.meta.url))`,
-    );
-  }
   return Object.freeze({ module: url.href, exportName });
-}
-
-function moduleUrl(module: string | URL): URL {
-  if (module instanceof URL) return module;
-  if (typeof module !== 'string') {
-    throw new TypeError(`task(): module must be an absolute path, a file: URL or a URL, got ${typeof module}`);
-  }
-  if (isAbsolute(module)) return pathToFileURL(module);
-  try {
-    return new URL(module);
-  } catch {
-    throw new TypeError(
-      `task(): '${module}' is a relative path; relative to what is ambiguous in a worker — pass new URL('${module}', import.meta.url) or an absolute path`,
-    );
-  }
 }
 
 /** A task as the executors handle it: a stable id and how to rebuild it in a worker. */

@@ -1,7 +1,7 @@
-import type { ChunkHandle, ChunkSink } from '../chunk.js';
-import { WorkerCrashedError } from '../errors.js';
+import type { ChunkHandle, ChunkSink } from '../core/chunk.js';
+import { WorkerCrashedError } from '../core/errors.js';
 import { DONE, RUNNING, STOP } from '../protocol.cjs';
-import type { EncodedTask } from '../task.js';
+import type { EncodedTask } from '../core/task.js';
 import type { WorkerSlot } from './worker-slot.js';
 
 /** How the scheduler acts on a chunk's handle. */

@@ -1,4 +1,4 @@
-import { TRANSFER_BRAND, unwrapTransfers, type TransferMarker } from './protocol.cjs';
+import { TRANSFER_BRAND, unwrapTransfers, type TransferMarker } from '../protocol.cjs';
 
 /**
  * Marks ArrayBuffers or MessagePorts inside `value` to be moved to the other thread

@@ -4,12 +4,12 @@
  * back from a busy worker when another goes idle (stealing), and everything that happens
  * to a chunk afterwards: results, timeouts, cancellation, and the death of its worker.
  */
-import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
-import { decodeError, decodeErrors } from '../decode-error.js';
+import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../core/errors.js';
+import { decodeError, decodeErrors } from '../core/decode-error.js';
 import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.cjs';
-import { findUnsendable, runPartitioned } from '../serialization-check.js';
-import type { ChunkSink } from '../chunk.js';
-import type { EncodedTask } from '../task.js';
+import { findUnsendable, runPartitioned } from '../core/serialization-check.js';
+import type { ChunkSink } from '../core/chunk.js';
+import type { EncodedTask } from '../core/task.js';
 import { PoolChunk, unsendable, type ChunkControl } from './pool-chunk.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
@@ -164,7 +164,7 @@ export class Scheduler implements ChunkControl {
       slot.noteExitCall(m.code);
       return;
     }
-    if (m.k === 'done' && slot.skipped(m.id)) return; // a chunk another worker took
+    if (m.k === 'claim' || (m.k === 'done' && slot.skipped(m.id))) return; // states' business; a chunk another worker took
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
     if (m.k === 'partial') {
@@ -256,7 +256,9 @@ export class Scheduler implements ChunkControl {
         chunk.slot = undefined;
         requeue.push(chunk);
       } else {
-        const rest = chunk.failFrom(state === DONE ? chunk.args.length : slot.progress(chunk), crash);
+        // Without shared memory the host may not know the item: then nothing of it runs again.
+        const at = state === DONE ? chunk.args.length : (slot.progress(chunk) ?? chunk.partial?.values.length);
+        const rest = chunk.failFrom(at ?? chunk.args.length - 1, crash);
         if (rest) requeue.push(rest);
       }
     }

@@ -1,28 +1,20 @@
 /**
- * One worker thread: spawned with threads.js, then driven over its own MessagePort and a
- * small shared ring of chunk states. Knows nothing of queues or futures; it sends what
- * the scheduler gives it and reports every message and its death.
+ * One worker: made by the platform (threads.js underneath), then driven over its own
+ * channel and a small ring of chunk states. Knows nothing of queues or futures; it sends
+ * what the scheduler gives it and reports every message and its death.
  */
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import {
-  packNumbers,
-  QUEUED,
-  RING_SIZE,
-  SHARED_BUSY,
-  SHARED_LENGTH,
-  SHARED_PROGRESS_START,
-  SHARED_RING_START,
-  type InitSpec,
-  type RunMessage,
-  type WorkerMessage,
-} from '../protocol.cjs';
-import { transfersOf } from '../transfer.js';
+import { platform } from '#platform';
+import { packNumbers, RING_SIZE, type InitSpec, type RunMessage, type WorkerMessage } from '../protocol.cjs';
+import { MessageStates } from '../chunk-states/message-states.js';
+import { SharedRing } from '../chunk-states/shared-ring.js';
+import type { ChunkStates } from '../chunk-states/chunk-states.js';
+import { transfersOf } from '../core/transfer.js';
+import type { WorkerTransport } from '../platform/platform.js';
 import type { PoolChunk } from './pool-chunk.js';
-import { createThreadsWorker, type NodeWorker, type ThreadsWorker } from './threads-worker.js';
 
 export interface SlotOptions {
   readonly name?: string;
-  readonly resourceLimits?: ResourceLimits;
+  readonly resourceLimits?: object;
   readonly init: InitSpec | null;
 }
 
@@ -53,7 +45,7 @@ let nextSlotId = 1;
 
 export class WorkerSlot {
   readonly id = nextSlotId++;
-  shared!: Int32Array;
+  #states!: ChunkStates;
   /** Chunks sent and not yet answered, in the order sent. */
   readonly inflight = new Map<number, PoolChunk>();
   ready = false;
@@ -66,11 +58,9 @@ export class WorkerSlot {
   /** Items ever sent (for maxTasksPerWorker). */
   itemsSent = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #threads: ThreadsWorker | undefined;
-  #worker: NodeWorker | undefined;
+  #worker: WorkerTransport | undefined;
   /** Chunk id → ring slot of chunks handed to another worker: freed when this one skips them. */
   readonly #handedOver = new Map<number, number>();
-  #port: MessagePort | undefined;
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
   #knownTasks = new Set<number>();
   #outbox: RunMessage[] = [];
@@ -89,40 +79,27 @@ export class WorkerSlot {
     this.exited = new Promise<void>((resolve) => (this.#markExited = resolve));
   }
 
-  /** Makes the Worker; any throw here is a start failure, reported by start(). */
-  #create(): void {
-    this.shared = new Int32Array(new SharedArrayBuffer(SHARED_LENGTH * 4));
-    this.#threads = createThreadsWorker(this.options);
-    this.#worker = this.#threads.worker;
-    // threads.js listens to neither; without these an OOM or crash would kill the host.
-    this.#worker.on('error', (err: Error & { code?: string }) => {
-      this.#lastError ??= {
-        reason:
-          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? 'out of memory (resourceLimits exceeded)'
-            : `worker error: ${err.message}`,
-        error: err,
-      };
-    });
-    this.#worker.on('exit', (code: number) => {
-      // Messages posted just before the exit (results, a crash report) may still wait
-      // in our port: take them first, so that they count and the reason is right.
-      this.ready = false;
-      this.drain();
-      this.#died(code);
+  /** Makes the worker; any throw here is a start failure, reported by start(). */
+  #create(): WorkerTransport {
+    this.#states = platform.sharedMemory()
+      ? new SharedRing()
+      : new MessageStates((m) => this.#worker?.post([m], undefined));
+    return platform.spawnWorker(this.options, {
+      message: (batch) => {
+        for (const m of batch) if (!this.#states.handle(m)) this.listener.onMessage(this, m);
+        this.listener.afterMessages(this);
+      },
+      error: (reason, error) => (this.#lastError ??= { reason, error }),
+      exit: (code) => {
+        this.ready = false;
+        this.#died(code);
+      },
     });
   }
 
   /** Handles, now, every message the worker has already posted (before its death is judged). */
   drain(): void {
-    if (!this.#port) return;
-    let batch: { message: WorkerMessage[] } | undefined;
-    let got = false;
-    while ((batch = receiveMessageOnPort(this.#port) as typeof batch)) {
-      for (const m of batch.message) this.listener.onMessage(this, m);
-      got = true;
-    }
-    if (got) this.listener.afterMessages(this);
+    this.#worker?.drain();
   }
 
   get threadId(): number {
@@ -140,18 +117,10 @@ export class WorkerSlot {
     died.catch(() => {});
     let stage: StartFailure['stage'] = 'spawn';
     try {
-      this.#create();
-      const thread = await Promise.race([this.#threads!.spawn(), died]);
-      const { port1, port2 } = new MessageChannel();
-      this.#port = port1;
-      port1.on('message', (batch: WorkerMessage[]) => {
-        for (const m of batch) this.listener.onMessage(this, m);
-        this.listener.afterMessages(this);
-      });
-      port1.unref(); // the worker's own ref decides whether the process stays alive
+      this.#worker = this.#create();
+      await Promise.race([this.#worker.spawn(), died]);
       stage = 'init';
-      const buffer = this.shared.buffer as SharedArrayBuffer;
-      await Promise.race([thread.connect(port2, buffer, this.options.init), died]);
+      await Promise.race([this.#worker.connect(this.#states.buffer, this.options.init), died]);
     } catch (error) {
       throw { stage, error } satisfies StartFailure;
     }
@@ -173,7 +142,7 @@ export class WorkerSlot {
 
   /**
    * Queues a chunk for the worker. Chunks sent in the same tick travel as one message
-   * (flushed on process.nextTick): far fewer postMessage calls for tiny tasks.
+   * (flushed by platform.soon, after the current burst): far fewer messages for tiny tasks.
    */
   send(chunk: PoolChunk): void {
     const ring = this.#freeRing.pop()!;
@@ -197,7 +166,7 @@ export class WorkerSlot {
       spread: chunk.spread,
       timed: chunk.timeoutMs !== undefined,
     });
-    Atomics.store(this.shared, SHARED_RING_START + ring, QUEUED);
+    this.#states.reset(ring);
     this.#knownTasks.add(task.id);
     chunk.ring = ring;
     this.inflight.set(chunk.id, chunk);
@@ -205,7 +174,7 @@ export class WorkerSlot {
     this.setBusy(true);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      process.nextTick(this.#flush); // not queueMicrotask: that makes an AsyncResource per call
+      platform.soon(this.#flush);
     }
   }
 
@@ -217,7 +186,7 @@ export class WorkerSlot {
     this.#outTransfers = undefined;
     if (this.dead || batch.length === 0) return; // the exit handler re-queues what was held
     try {
-      this.#port!.postMessage(batch, transfers as never);
+      this.#worker!.post(batch, transfers);
       return;
     } catch {
       // Something in the batch cannot be cloned: send one by one to find it.
@@ -226,7 +195,7 @@ export class WorkerSlot {
     for (let msg of batch) {
       if (!msg.def && lostDefs.has(msg.task)) msg = { ...msg, def: lostDefs.get(msg.task) };
       try {
-        this.#port!.postMessage([msg]);
+        this.#worker!.post([msg], undefined);
         if (lostDefs.delete(msg.task)) this.#knownTasks.add(msg.task);
       } catch {
         if (msg.def) {
@@ -273,29 +242,28 @@ export class WorkerSlot {
   }
 
   /** The item of a started chunk that the worker is on (or was on when it died). */
-  progress(chunk: PoolChunk): number {
-    return Atomics.load(this.shared, SHARED_PROGRESS_START + chunk.ring);
+  progress(chunk: PoolChunk): number | undefined {
+    return this.#states.progress(chunk.ring);
   }
 
   ringState(chunk: PoolChunk): number {
-    return Atomics.load(this.shared, SHARED_RING_START + chunk.ring);
+    return this.#states.state(chunk.ring);
   }
 
   compareExchangeRing(chunk: PoolChunk, expected: number, replacement: number): number {
-    return Atomics.compareExchange(this.shared, SHARED_RING_START + chunk.ring, expected, replacement);
+    return this.#states.compareExchange(chunk.ring, expected, replacement);
   }
 
   /** 1 while the worker runs an item. */
   busyNow(): number {
-    return this.ready ? Atomics.load(this.shared, SHARED_BUSY) : 0;
+    return this.ready ? this.#states.busy() : 0;
   }
 
   /** An idle worker must never keep the process alive. */
   setBusy(busy: boolean): void {
     if (busy === this.#referenced || !this.#worker) return;
     this.#referenced = busy;
-    if (busy) this.#worker.ref();
-    else this.#worker.unref();
+    this.#worker.setRef(busy);
   }
 
   /** Terminates the thread; `why` becomes the reason its chunks are given. */
@@ -321,12 +289,11 @@ export class WorkerSlot {
     this.#exitCall = code;
   }
 
-  #died(code: number): void {
+  #died(code: number | undefined): void {
     if (this.dead) return;
     this.dead = true;
     this.ready = false;
     clearTimeout(this.idleTimer);
-    this.#port?.close();
     const requested = this.#requested !== undefined;
     const death: Death = requested
       ? { reason: this.#requested!, exitCode: undefined, requested }
@@ -335,11 +302,11 @@ export class WorkerSlot {
         : this.#exitCall !== undefined
           ? { reason: `the task called process.exit(${this.#exitCall})`, exitCode: this.#exitCall, requested }
           : {
-              reason: `the worker thread was stopped from outside (exit code ${code})`,
+              reason: `the worker thread was stopped from outside${code === undefined ? '' : ` (exit code ${code})`}`,
               exitCode: undefined,
               requested,
             };
-    if (this.#onDeath) this.#threads?.releaseSpawn(); // died while starting
+    if (this.#onDeath) this.#worker?.releaseSpawn(); // died while starting
     this.#onDeath?.(death);
     this.#markExited();
     this.listener.onExit(this, death);

@@ -1,8 +1,9 @@
-import { argsOf, type ChunkHandle, type ChunkOptions, type ChunkSink } from './chunk.js';
-import { isTransferMarker } from './protocol.cjs';
-import { CancelledError, TaskError, TaskSerializationError, TaskTimeoutError } from './errors.js';
-import { ExecutorBase, type LiveStats } from './executor.js';
-import type { EncodedTask } from './task.js';
+import { platform } from '#platform';
+import { argsOf, type ChunkHandle, type ChunkOptions, type ChunkSink } from '../core/chunk.js';
+import { isTransferMarker } from '../protocol.cjs';
+import { CancelledError, TaskError, TaskSerializationError, TaskTimeoutError } from '../core/errors.js';
+import { ExecutorBase, type LiveStats } from '../core/executor.js';
+import type { EncodedTask } from '../core/task.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -131,7 +132,7 @@ export class InlineExecutor extends ExecutorBase {
   #kick(): void {
     if (this.#running) return;
     this.#running = true;
-    setImmediate(async () => {
+    platform.macrotask(async () => {
       const job = this.#queue.shift();
       if (job) await job.run();
       this.#running = false;

@@ -1,5 +1,5 @@
 import { CancelledError, TaskError, TaskSerializationError } from './errors.js';
-import type { WireError } from './protocol.cjs';
+import type { WireError } from '../protocol.cjs';
 
 const BUILTINS: Record<string, new (message?: string) => Error> = {
   Error,

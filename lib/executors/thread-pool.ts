@@ -1,15 +1,29 @@
-import { availableParallelism } from 'node:os';
-import type { ResourceLimits } from 'node:worker_threads';
-import type { ChunkHandle, ChunkOptions, ChunkSink } from '../chunk.js';
-import { ExecutorBase, type LiveStats } from '../executor.js';
-import { checkDuration, checkInteger, checkObject, describe } from '../options.js';
-import { encodeTask, type EncodedTask, type Task } from '../task.js';
-import { Scheduler } from './scheduler.js';
-import { WorkerSet } from './worker-set.js';
+import { platform } from '#platform';
+import type { ChunkHandle, ChunkOptions, ChunkSink } from '../core/chunk.js';
+import { ExecutorBase, type LiveStats } from '../core/executor.js';
+import { checkDuration, checkInteger, checkObject, describe } from '../core/options.js';
+import { encodeTask, type EncodedTask, type Task } from '../core/task.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { WorkerSet } from '../scheduler/worker-set.js';
+
+/**
+ * Node's `worker_threads.ResourceLimits`, spelled out so that the public types need no
+ * `@types/node` (browser users have none).
+ */
+export interface ResourceLimits {
+  /** Max size of the main heap, MB. */
+  maxOldGenerationSizeMb?: number;
+  /** Max size of the heap space for recently created objects, MB. */
+  maxYoungGenerationSizeMb?: number;
+  /** Size of the pre-allocated memory range used for generated code, MB. */
+  codeRangeSizeMb?: number;
+  /** Default max stack size of the thread, MB. */
+  stackSizeMb?: number;
+}
 
 /** Options of {@link ThreadPoolExecutor}. */
 export interface ThreadPoolExecutorOptions {
-  /** Most worker threads at once; default `os.availableParallelism()`. */
+  /** Most worker threads at once; default `os.availableParallelism()` (browsers: `navigator.hardwareConcurrency`). */
   maxWorkers?: number;
   /** Workers kept once started, even when idle (idle ones never keep the process alive); default 0. */
   minWorkers?: number;
@@ -23,7 +37,7 @@ export interface ThreadPoolExecutorOptions {
   maxTasksPerWorker?: number;
   /** Default per-task timeout in ms, from when a task starts running; default none. */
   taskTimeout?: number;
-  /** Node's worker resource limits (heap sizes, stack size). */
+  /** Node's worker resource limits (heap sizes, stack size); a TypeError in browsers. */
   resourceLimits?: ResourceLimits;
   /** Worker thread name, shown in debuggers and heap snapshots. */
   name?: string;
@@ -54,18 +68,14 @@ export class ThreadPoolExecutor extends ExecutorBase {
     checkDuration(where, 'idleTimeout', o.idleTimeout, true);
     checkInteger(where, 'maxTasksPerWorker', o.maxTasksPerWorker);
     checkDuration(where, 'taskTimeout', o.taskTimeout);
-    const maxWorkers = o.maxWorkers ?? availableParallelism();
+    platform.checkPoolOptions(where, o as Record<string, unknown>);
+    const maxWorkers = o.maxWorkers ?? platform.cpuCount();
     const minWorkers = o.minWorkers ?? 0;
     if (minWorkers > maxWorkers) {
       throw new RangeError(`${where}: minWorkers (${minWorkers}) cannot exceed maxWorkers (${maxWorkers})`);
     }
     if (o.initargs !== undefined && !Array.isArray(o.initargs)) {
       throw new TypeError(`${where}: initargs must be an array, got ${describe(o.initargs)}`);
-    }
-    if (o.resourceLimits !== undefined && (typeof o.resourceLimits !== 'object' || o.resourceLimits === null)) {
-      throw new TypeError(
-        `${where}: resourceLimits must be an object of Node's ResourceLimits, got ${describe(o.resourceLimits)}`,
-      );
     }
     if (o.name !== undefined && typeof o.name !== 'string') {
       throw new TypeError(`${where}: name must be a string, got ${describe(o.name)}`);

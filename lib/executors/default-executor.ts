@@ -1,5 +1,5 @@
-import type { Executor } from './executor.js';
-import { ThreadPoolExecutor } from './thread-pool/thread-pool-executor.js';
+import type { Executor } from '../core/executor.js';
+import { ThreadPoolExecutor } from './thread-pool.js';
 
 let current: Executor | undefined;
 

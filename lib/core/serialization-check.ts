@@ -1,6 +1,6 @@
 import { SETTLED_HANDLE, type ChunkHandle, type ChunkSink } from './chunk.js';
 import { TaskSerializationError } from './errors.js';
-import { isTransferMarker } from './protocol.cjs';
+import { isTransferMarker } from '../protocol.cjs';
 
 /**
  * Finds arguments that cannot reach a worker intact. `deep` also runs structured clone

@@ -1,0 +1,32 @@
+import { QUEUED, SHARED_BUSY, SHARED_LENGTH, SHARED_PROGRESS_START, SHARED_RING_START } from '../protocol.cjs';
+import type { ChunkStates } from './chunk-states.js';
+
+/** Chunk states in a SharedArrayBuffer: claims and withdrawals need no message. */
+export class SharedRing implements ChunkStates {
+  readonly buffer = new SharedArrayBuffer(SHARED_LENGTH * 4);
+  readonly #view = new Int32Array(this.buffer);
+
+  reset(ring: number): void {
+    Atomics.store(this.#view, SHARED_RING_START + ring, QUEUED);
+  }
+
+  state(ring: number): number {
+    return Atomics.load(this.#view, SHARED_RING_START + ring);
+  }
+
+  compareExchange(ring: number, expected: number, replacement: number): number {
+    return Atomics.compareExchange(this.#view, SHARED_RING_START + ring, expected, replacement);
+  }
+
+  progress(ring: number): number {
+    return Atomics.load(this.#view, SHARED_PROGRESS_START + ring);
+  }
+
+  busy(): number {
+    return Atomics.load(this.#view, SHARED_BUSY);
+  }
+
+  handle(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The seam between the core and a runtime: everything the thread pool needs that Node and
+ * browsers do differently. `#platform` (package.json "imports") resolves to node.ts, or
+ * to browser.ts under the `browser` condition; both export a `platform` of this shape.
+ * A new runtime (Deno, a WebSocket cluster) implements this and a worker entry.
+ */
+import type { HostMessage, InitSpec, WorkerMessage } from '../protocol.cjs';
+
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** The default maxWorkers. */
+  cpuCount(): number;
+  /** Runs `fn` on a later macrotask (after I/O and timers already due). */
+  macrotask(fn: () => void): void;
+  /** Runs `fn` once the current synchronous burst is over: batches the chunks sent in it. */
+  soon(fn: () => void): void;
+  /** True where SharedArrayBuffer can be shared with a worker (browsers: cross-origin isolated pages). */
+  sharedMemory(): boolean;
+  /** Throws TypeError for a pool option this platform cannot honour. */
+  checkPoolOptions(where: string, options: Readonly<Record<string, unknown>>): void;
+  /** task(module): the module's URL, checked as far as this platform can; throws TypeError with a hint. */
+  moduleUrl(module: string | URL): URL;
+  /** Makes a worker (not started yet). */
+  spawnWorker(options: SpawnOptions, events: WorkerEvents): WorkerTransport;
+}
+
+export interface SpawnOptions {
+  readonly name?: string;
+  /** Node's ResourceLimits (checked by checkPoolOptions). */
+  readonly resourceLimits?: object;
+}
+
+/** What a worker tells its slot. */
+export interface WorkerEvents {
+  message(batch: readonly WorkerMessage[]): void;
+  /** The platform reported an error of the worker (out of memory…); its exit follows. */
+  error(reason: string, error: unknown): void;
+  /** The worker is gone; `code` where the platform knows one. */
+  exit(code: number | undefined): void;
+}
+
+/** One worker, as the scheduler drives it. */
+export interface WorkerTransport {
+  /** threads.js's spawn handshake. */
+  spawn(): Promise<void>;
+  /** Hands over our channel and the chunk states, and runs the initializer; rejects with its error. */
+  connect(shared: SharedArrayBuffer | null, init: InitSpec | null): Promise<void>;
+  /** Posts a batch; throws (DataCloneError) if something in it cannot be cloned. */
+  post(batch: HostMessage[], transfers: object[] | undefined): void;
+  /** Handles now, through `events.message`, what the worker already posted; false where impossible or none. */
+  drain(): boolean;
+  /** Whether this worker keeps the host process alive. */
+  setRef(ref: boolean): void;
+  terminate(): void;
+  /** Lets threads.js's spawn() settle when the worker died while starting. */
+  releaseSpawn(): void;
+  readonly threadId: number;
+}
