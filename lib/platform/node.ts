@@ -17,6 +17,7 @@ export const platform: Platform = {
   macrotask: setImmediate,
   // Not queueMicrotask: under async_hooks that makes an AsyncResource per call.
   soon: (fn) => process.nextTick(fn),
+  unrefTimer: (timer) => (timer as { unref(): void }).unref(),
   sharedMemory: () => true,
   checkPoolOptions(where, o) {
     if (o.resourceLimits !== undefined && (typeof o.resourceLimits !== 'object' || o.resourceLimits === null)) {

@@ -14,6 +14,8 @@ export interface Platform {
   macrotask(fn: () => void): void;
   /** Runs `fn` once the current synchronous burst is over: batches the chunks sent in it. */
   soon(fn: () => void): void;
+  /** A timer (an idle worker's) must not keep the process alive. */
+  unrefTimer(timer: ReturnType<typeof setTimeout>): void;
   /** True where SharedArrayBuffer can be shared with a worker (browsers: cross-origin isolated pages). */
   sharedMemory(): boolean;
   /** Throws TypeError for a pool option this platform cannot honour. */

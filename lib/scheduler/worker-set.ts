@@ -3,6 +3,7 @@
  * started, retired after idleTimeout or maxTasksPerWorker, or replaced after a death,
  * and when repeated start failures mean the executor is broken.
  */
+import { platform } from '#platform';
 import { BrokenExecutorError } from '../core/errors.js';
 import type { InitSpec, WorkerMessage } from '../protocol.cjs';
 import { WorkerSlot, type Death, type SlotListener, type StartFailure } from './worker-slot.js';
@@ -143,7 +144,7 @@ export class WorkerSet {
           this.remove(slot, false);
         }
       }, this.options.idleTimeout);
-      slot.idleTimer.unref();
+      platform.unrefTimer(slot.idleTimer);
     }
   }
 

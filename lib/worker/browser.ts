@@ -1,0 +1,50 @@
+/**
+ * The worker entry in a browser (a web worker started from a blob): the port is a DOM
+ * MessagePort, crashes are seen through the worker's `error` and `unhandledrejection`
+ * events (a worker stays alive after them: this one reports and closes itself), and task
+ * modules are imported by absolute URL.
+ */
+import type { HostMessage, WorkerMessage } from '../protocol.cjs';
+import { serve } from './runtime.cjs';
+import { setModuleImporter } from './task-loader.cjs';
+
+interface Port {
+  onmessage: ((e: { data: HostMessage[] }) => void) | null;
+  postMessage(data: unknown, transfer: object[]): void;
+}
+interface Scope {
+  addEventListener(
+    type: string,
+    fn: (e: { error?: unknown; message?: string; reason?: unknown; preventDefault(): void }) => void,
+  ): void;
+  close(): void;
+}
+const scope = globalThis as unknown as Scope;
+
+setModuleImporter({
+  // Left to the browser: bundlers must not try to resolve a task's URL at build time.
+  load: (url) => import(/* @vite-ignore */ /* webpackIgnore: true */ url) as Promise<Record<string, unknown>>,
+  describe: (url) => url,
+});
+
+serve({
+  listen(p, onBatch) {
+    const port = p as Port;
+    port.onmessage = (e) => onBatch(e.data);
+    return { post: (batch: WorkerMessage[], transfers) => port.postMessage(batch, transfers ?? []) };
+  },
+  onCrash(die) {
+    scope.addEventListener('error', (e) => {
+      e.preventDefault();
+      die(e.error ?? new Error(e.message));
+    });
+    scope.addEventListener('unhandledrejection', (e) => {
+      e.preventDefault();
+      die(e.reason);
+    });
+  },
+  exit() {
+    scope.close();
+    throw new Error('this worker has closed after a crash');
+  },
+});
