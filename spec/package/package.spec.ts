@@ -211,4 +211,31 @@ describe('package: the packed tarball, installed in an empty folder', function (
       expect(files.filter((f) => f.includes('/node_modules/threads/'))).to.deep.equal([]);
     });
   }
+
+  it('a browser consumer (bundler resolution, DOM lib, no Node types) type-checks without @types/node', async () => {
+    const dir = join(consumer, 'browser-consumer');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          ...TSCONFIGS['module preserve + moduleResolution bundler'],
+          target: 'es2022',
+          lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
+          customConditions: ['browser'],
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    const r = await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json', '--listFiles'], dir, 120_000);
+    expectOk(r, 'tsc --noEmit (browser consumer)');
+    const files = lines(r.stdout);
+    expect(files.some((f) => f.includes('/node_modules/rxjs-futures/dist/lib/index.d.ts'))).to.equal(true);
+    expect(files.filter((f) => f.includes('/node_modules/@types/node/'))).to.deep.equal([]);
+  });
 });
