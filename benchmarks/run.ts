@@ -7,7 +7,7 @@
  *   --rounds N           rounds per scenario (default 5; memory uses at most 3)
  *   --only a,b           contenders by id or family prefix (rf, piscina, tinypool, workerpool,
  *                        threads-pool, raw, serial, python)
- *   --scenarios a,b      overhead, cpu, tiny, skew, memory, cancel, cold
+ *   --scenarios a,b      overhead, cpu, tiny, skew, memory, cancel, cold, markdown
  *   --workers N          pool size (default 2)
  *   --out NAME           results file name (default latest for full runs, partial otherwise)
  */
@@ -29,8 +29,9 @@ import { skew } from './scenarios/skew.js';
 import { memory } from './scenarios/memory.js';
 import { cancel } from './scenarios/cancel.js';
 import { cold } from './scenarios/cold.js';
+import { markdown as markdownScenario } from './scenarios/markdown.js';
 
-const ALL: Scenario[] = [overhead, cpu, tiny, skew, memory, cancel, cold];
+const ALL: Scenario[] = [overhead, cpu, tiny, skew, memory, cancel, cold, markdownScenario];
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },

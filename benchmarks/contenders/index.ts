@@ -39,6 +39,11 @@ export const REGISTRY: Record<string, Entry> = {
     family: 'floor',
     load: async () => (await import('./raw.js')).raw100,
   },
+  'raw-queue': {
+    label: 'raw worker_threads, shared queue, 1 item/msg',
+    family: 'floor',
+    load: async () => (await import('./raw-queue.js')).rawQueue,
+  },
   serial: { label: 'serial (main thread)', family: 'baseline', load: async () => (await import('./serial.js')).serial },
   python: {
     label: 'Python ProcessPoolExecutor(2).map',

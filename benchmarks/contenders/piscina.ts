@@ -1,10 +1,11 @@
 /**
  * piscina 5 contender: `minThreads = maxThreads = workers`, every item `pool.run(x, { name })`
- * at once, then all awaited. Cancelling uses an AbortController signal per task.
+ * at once, then all awaited; a module task is the same with `{ filename, name }`.
+ * Cancelling uses an AbortController signal per task.
  */
 import { Piscina } from 'piscina';
 import { now, sleep, withTimeout } from '../harness/stats.js';
-import type { Contender, PoolHandle } from '../harness/types.js';
+import type { Contender, ModuleTask, PoolHandle } from '../harness/types.js';
 import type { TaskName } from '../tasks.js';
 
 const filename = new URL('../workers/module-tasks.js', import.meta.url).href;
@@ -14,6 +15,8 @@ async function open(workers: number): Promise<PoolHandle> {
   return {
     map: (task: TaskName, items: readonly number[]) =>
       Promise.all(items.map((x) => pool.run(x, { name: task }) as Promise<number>)),
+    mapModule: (task: ModuleTask, items: readonly unknown[]) =>
+      Promise.all(items.map((x) => pool.run(x, { filename: task.file.href, name: task.name }) as Promise<unknown>)),
     async cancelLatency(busyMs: number): Promise<number> {
       const ac = new AbortController();
       const busy = [0, 1].map(() => pool.run(busyMs, { name: 'busyFor', signal: ac.signal }).catch(() => undefined));

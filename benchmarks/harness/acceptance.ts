@@ -52,6 +52,14 @@ export function acceptance(results: ScenarioResult[]): Check[] {
   const ta = get('tiny', 'rf-pmap-auto');
   const ts = get('tiny', 'serial');
   if (ta && ts) ratio("tiny: parallelMap 'auto' vs serial (tasks/s)", rate(ta), rate(ts), 1.5);
+  const sa = get('skew', 'rf-pmap-auto');
+  const sp = get('skew', 'piscina');
+  if (sa && sp) ratio('skew: ordered parallelMap default vs piscina (tasks/s)', rate(sa), rate(sp), 1.1);
+  const ma = get('markdown', 'rf-pmap-auto');
+  const mp = get('markdown', 'piscina');
+  const ms = get('markdown', 'rf-submit');
+  if (ma && mp) ratio('markdown: parallelMap default vs piscina (docs/s)', rate(ma), rate(mp), 1.1);
+  if (ma && ms) ratio('markdown: parallelMap default vs submit-all (docs/s)', rate(ma), rate(ms), 0.95);
   // The target is for the defaults; chunksize 1 is reported for comparison.
   for (const id of ['rf-map-auto', 'rf-pmap-range', 'rf-map-1']) {
     const m = get('memory', id);

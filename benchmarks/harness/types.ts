@@ -5,9 +5,17 @@ import type { TaskName } from '../tasks.js';
 
 export type Family = 'rxjs-futures' | 'peer' | 'floor' | 'baseline';
 
+/** A named export of a module in benchmarks/workers/ (imported once per worker), so every pool runs the same code. */
+export interface ModuleTask {
+  file: URL;
+  name: string;
+}
+
 /** A started pool: maps a named task over items, results in input order. */
 export interface PoolHandle {
   map(task: TaskName, items: readonly number[]): Promise<number[]>;
+  /** The same for a module task over any structured-cloneable items. Optional. */
+  mapModule?(task: ModuleTask, items: readonly unknown[]): Promise<unknown[]>;
   /** Starts 2 `busyFor(busyMs)` tasks, cancels them once running, and returns the ms
    *  from cancelling to the result of the next trivial task. Optional. */
   cancelLatency?(busyMs: number): Promise<number>;

@@ -1,21 +1,38 @@
 /**
- * The shared shape of the throughput scenarios (overhead, CPU-bound, tiny, skew): one run
- * starts a fresh pool of `ctx.workers` and warms it (start time = to the warm-up results),
- * times `map(task, items)` to the last result (the figure reported as tasks/s), checks
- * every result against the serial answer, then times the shutdown.
+ * The shared shape of the throughput scenarios (overhead, CPU-bound, tiny, skew, markdown):
+ * one run starts a fresh pool of `ctx.workers` and warms it (start time = to the warm-up
+ * results), times `map(task, items)` to the last result (the figure reported as tasks/s),
+ * checks every result against the serial answer, then times the shutdown. A task is one of
+ * the shared inline tasks or a module task (`mapModule`).
  */
 import { TASKS, type TaskName } from '../tasks.js';
 import { now, withTimeout } from '../harness/stats.js';
 
 /** The contenders every throughput scenario runs: rxjs-futures in its three modes and the peer pools. */
 export const POOLS = ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool'];
-import type { Contender, Ctx, Sample, Scenario } from '../harness/types.js';
+import type { Contender, Ctx, ModuleTask, PoolHandle, Sample, Scenario } from '../harness/types.js';
+
+/** What a workload runs: a shared task by name (numbers in and out), or a module task. */
+export type WorkTask = TaskName | ModuleTask;
 
 export interface Workload {
-  task: TaskName;
-  items: number[];
+  task: WorkTask;
+  items: unknown[];
   /** A few small items run before timing, so every worker has started and compiled. */
-  warm: number[];
+  warm: unknown[];
+  /** Run after the warm-up to start every worker; default 2 × workers `busyFor(30)`. */
+  startup?: { task: WorkTask; items: unknown[] };
+}
+
+function mapOn(c: Contender, pool: PoolHandle, task: WorkTask, items: readonly unknown[]): Promise<unknown[]> {
+  if (typeof task === 'string') return pool.map(task, items as number[]);
+  if (!pool.mapModule) throw new Error(`${c.id} cannot run module tasks`);
+  return pool.mapModule(task, items);
+}
+
+async function serialFn(task: WorkTask): Promise<(x: unknown) => unknown> {
+  if (typeof task === 'string') return TASKS[task] as (x: unknown) => unknown;
+  return ((await import(task.file.href)) as Record<string, (x: unknown) => unknown>)[task.name]!;
 }
 
 export interface ThroughputSpec {
@@ -33,7 +50,7 @@ export async function runThroughput(
   ctx: Ctx,
   scenario: string,
   w: Workload,
-  expected: readonly number[],
+  expected: readonly unknown[],
   cap?: number,
 ): Promise<Sample> {
   const items = cap !== undefined && cap < w.items.length ? w.items.slice(0, cap) : w.items;
@@ -43,14 +60,15 @@ export async function runThroughput(
   const pool = await c.open(ctx.workers);
   let closed = false;
   try {
-    await withTimeout(pool.map(w.task, w.warm), 60_000, `${c.id} warm-up`);
+    await withTimeout(mapOn(c, pool, w.task, w.warm), 60_000, `${c.id} warm-up`);
     const t1 = now();
     // Then every worker up, whether the pool starts them at construction or lazily (at
     // first use, as rxjs-futures and workerpool do): 2 × workers tasks of 30 ms each.
     // Not timed: the rate below is that of a fully started pool.
-    await withTimeout(pool.map('busyFor', Array(2 * ctx.workers).fill(30)), 60_000, `${c.id} start-up`);
+    const up = w.startup ?? { task: 'busyFor', items: Array(2 * ctx.workers).fill(30) };
+    await withTimeout(mapOn(c, pool, up.task, up.items), 60_000, `${c.id} start-up`);
     const tRun = now();
-    const out = await withTimeout(pool.map(w.task, items), 600_000, `${c.id} map`);
+    const out = await withTimeout(mapOn(c, pool, w.task, items), 600_000, `${c.id} map`);
     const t2 = now();
     check(c.id, out, expected, items.length);
     const t3 = now();
@@ -62,7 +80,7 @@ export async function runThroughput(
   }
 }
 
-function check(id: string, out: readonly number[], expected: readonly number[], n: number): void {
+function check(id: string, out: readonly unknown[], expected: readonly unknown[], n: number): void {
   if (out.length !== n) throw new Error(`${id}: ${out.length} results for ${n} items`);
   for (let i = 0; i < n; i++)
     if (out[i] !== expected[i]) throw new Error(`${id}: result ${i} is ${out[i]}, expected ${expected[i]}`);
@@ -70,7 +88,7 @@ function check(id: string, out: readonly number[], expected: readonly number[], 
 
 export function throughputScenario(spec: ThroughputSpec): Scenario {
   let work: Workload | undefined;
-  let expected: number[] = [];
+  let expected: unknown[] = [];
   let caps: Record<string, number> = {};
   const scenario: Scenario = {
     id: spec.id,
@@ -81,7 +99,7 @@ export function throughputScenario(spec: ThroughputSpec): Scenario {
     notes: spec.notes,
     async prepare(ctx) {
       work = spec.build(ctx);
-      const fn = TASKS[work.task];
+      const fn = await serialFn(work.task);
       expected = work.items.map((x) => fn(x));
       caps = spec.caps?.(ctx) ?? {};
       scenario.caps = caps;

@@ -191,51 +191,42 @@ describe('package: the packed tarball, installed in an empty folder', function (
     expect(offenders).to.deep.equal([]);
   });
 
-  for (const [title, moduleOptions] of Object.entries(TSCONFIGS)) {
-    it(`a strict consumer type-checks under ${title}, without any threads.js type`, async () => {
-      const dir = join(consumer, title.replace(/\W+/g, '-'));
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-      writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
-      writeFileSync(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: { ...moduleOptions, target: 'es2022', strict: true, noEmit: true, types: ['node'] },
-          files: ['consumer.ts'],
-        }),
-      );
-      const r = await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json', '--listFiles'], dir, 120_000);
-      expectOk(r, `tsc --noEmit (${title})`);
-      const files = lines(r.stdout);
-      expect(files.some((f) => f.includes('/node_modules/rxjs-futures/dist/lib/index.d.ts'))).to.equal(true);
-      expect(files.filter((f) => f.includes('/node_modules/threads/'))).to.deep.equal([]);
-    });
-  }
-
-  it('a browser consumer (bundler resolution, DOM lib, no Node types) type-checks without @types/node', async () => {
-    const dir = join(consumer, 'browser-consumer');
+  /** Type-checks CONSUMER, strict, in a folder of the consumer project; returns the files tsc read. */
+  async function typeCheck(name: string, compilerOptions: object): Promise<string[]> {
+    const dir = join(consumer, name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
     writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          ...TSCONFIGS['module preserve + moduleResolution bundler'],
-          target: 'es2022',
-          lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
-          customConditions: ['browser'],
-          strict: true,
-          noEmit: true,
-          types: [],
-        },
-        files: ['consumer.ts'],
-      }),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, noEmit: true }, files: ['consumer.ts'] }),
     );
     const r = await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json', '--listFiles'], dir, 120_000);
-    expectOk(r, 'tsc --noEmit (browser consumer)');
+    expectOk(r, `tsc --noEmit (${name})`);
     const files = lines(r.stdout);
     expect(files.some((f) => f.includes('/node_modules/rxjs-futures/dist/lib/index.d.ts'))).to.equal(true);
+    return files;
+  }
+
+  for (const [title, moduleOptions] of Object.entries(TSCONFIGS)) {
+    it(`a strict consumer type-checks under ${title}, without any threads.js type`, async () => {
+      const files = await typeCheck(title.replace(/\W+/g, '-'), {
+        ...moduleOptions,
+        target: 'es2022',
+        types: ['node'],
+      });
+      expect(files.filter((f) => f.includes('/node_modules/threads/'))).to.deep.equal([]);
+    });
+  }
+
+  it('a browser consumer (bundler resolution, DOM lib, no Node types) type-checks without @types/node', async () => {
+    const files = await typeCheck('browser-consumer', {
+      ...TSCONFIGS['module preserve + moduleResolution bundler'],
+      target: 'es2022',
+      lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
+      customConditions: ['browser'],
+      types: [],
+    });
     expect(files.filter((f) => f.includes('/node_modules/@types/node/'))).to.deep.equal([]);
   });
 });

@@ -16,6 +16,18 @@ const countThenMaybeBlock = ([i, buffer]: [number, SharedArrayBuffer]): number =
   return i * 10;
 };
 
+/** [0, buffer], [1, buffer], … for ever, counting how many were pulled. */
+function endless(buffer: SharedArrayBuffer): { items: Iterable<[number, SharedArrayBuffer]>; pulled: number } {
+  const counter = { pulled: 0 };
+  function* items(): Generator<[number, SharedArrayBuffer]> {
+    for (let i = 0; ; i++) {
+      counter.pulled++;
+      yield [i, buffer];
+    }
+  }
+  return Object.assign(counter, { items: items() });
+}
+
 const release = (buffer: SharedArrayBuffer): void => {
   const view = new Int32Array(buffer);
   Atomics.store(view, 1, 1);
@@ -82,21 +94,15 @@ describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', func
   it("the default 'auto' window widens behind a blocked head, up to 32 × maxWorkers chunks, and no further", async function () {
     const ex = await startedPool();
     const { buffer, read } = counters(2);
-    let pulled = 0;
-    function* endless(): Generator<[number, SharedArrayBuffer]> {
-      for (let i = 0; ; i++) {
-        pulled++;
-        yield [i, buffer];
-      }
-    }
+    const source = endless(buffer);
     const got: number[] = [];
-    const sub = ex.map(countThenMaybeBlock, endless(), { chunksize: 1 }).subscribe((v) => got.push(v));
+    const sub = ex.map(countThenMaybeBlock, source.items, { chunksize: 1 }).subscribe((v) => got.push(v));
     try {
       // 2 × 2 chunks to start with; finished ones behind the head widen it to 32 × 2.
       await waitUntil(() => read(0) >= 64, 'the window to widen to 64 chunks');
       await delay(300);
       expect(read(0)).to.equal(64);
-      expect(pulled).to.be.within(64, 65);
+      expect(source.pulled).to.be.within(64, 65);
       expect(got).to.deep.equal([]); // ordered: nothing overtakes the head
       release(buffer);
       await waitUntil(() => got.length >= 500, '500 values once the head is released');
@@ -107,26 +113,20 @@ describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', func
     }
   });
 
-  it('with all defaults, an infinite generator is pulled a bounded number of items ahead of a blocked head', async function () {
+  it('with all defaults, an infinite generator is source.pulled a bounded number of items ahead of a blocked head', async function () {
     const ex = await startedPool();
     const { buffer, read } = counters(2);
-    let pulled = 0;
-    function* endless(): Generator<[number, SharedArrayBuffer]> {
-      for (let i = 0; ; i++) {
-        pulled++;
-        yield [i, buffer];
-      }
-    }
-    const sub = ex.map(countThenMaybeBlock, endless()).subscribe();
+    const source = endless(buffer);
+    const sub = ex.map(countThenMaybeBlock, source.items).subscribe();
     try {
       await waitUntil(() => read(0) > 64, 'chunks to grow behind the head');
       let before = -1;
-      while (pulled !== before) {
-        before = pulled;
+      while (source.pulled !== before) {
+        before = source.pulled;
         await delay(300);
       }
       // 32 × maxWorkers chunks of at most 8,192 items ('auto' chunking's largest).
-      expect(pulled).to.be.at.most(64 * 8192 + 1);
+      expect(source.pulled).to.be.at.most(64 * 8192 + 1);
     } finally {
       sub.unsubscribe();
       release(buffer);
