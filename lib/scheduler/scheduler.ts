@@ -88,11 +88,11 @@ export class Scheduler implements ChunkControl {
   }
 
   /**
-   * No worker may idle while a chunk waits behind a busy one: each idle worker takes the
-   * oldest chunk sent ahead to a worker that is running something else, if that worker
-   * has not claimed it yet (the ring's compare-exchange makes claim and withdrawal
-   * exclusive, so a chunk never runs twice). Only when the host queue is empty: while it
-   * has chunks, the idle worker gets those, and send-ahead stays as deep as before.
+   * No worker may idle while a chunk waits behind another: each idle worker takes the
+   * oldest chunk sent ahead to another worker that has something else to run first, if
+   * that worker has not claimed it yet (the ring's compare-exchange makes claim and
+   * withdrawal exclusive, so a chunk never runs twice). Only when the host queue is empty:
+   * while it has chunks, the idle worker gets those, and send-ahead stays as deep as before.
    */
   #steal(): void {
     for (let thief = this.workers.firstIdle(); thief; thief = this.workers.firstIdle()) {
@@ -105,21 +105,26 @@ export class Scheduler implements ChunkControl {
     }
   }
 
-  /** The oldest unclaimed chunk of a busy worker, withdrawn from its ring for `thief`. */
+  /**
+   * The oldest unclaimed chunk that would wait behind another unfinished chunk of its
+   * worker (running, or queued and next in line), withdrawn from that worker's ring. Not
+   * only behind a running one: a worker claims without telling us, so a thief that waited
+   * for it to be seen running might never be woken again.
+   */
   #stealable(thief: WorkerSlot): { slot: WorkerSlot; chunk: PoolChunk } | undefined {
     for (const slot of this.workers.all()) {
       if (slot === thief || !slot.ready || slot.inflight.size < 2) continue;
-      let busy = false;
+      let ahead = false;
       for (const chunk of slot.inflight.values()) {
         const state = slot.ringState(chunk);
         if (state !== QUEUED) {
-          busy ||= state === RUNNING || state === STOP;
+          ahead ||= state === RUNNING || state === STOP;
           continue;
         }
-        // Behind nothing running, the worker is about to claim it: no gain in taking it.
         // Moved buffers live in that worker now; a chunk this thief skipped must be acknowledged first.
-        if (!busy || chunk.moved || chunk.state !== 'sent' || thief.awaitsSkip(chunk.id)) continue;
-        if (slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) return { slot, chunk };
+        const takeable = ahead && !chunk.moved && chunk.state === 'sent' && !thief.awaitsSkip(chunk.id);
+        ahead = true;
+        if (takeable && slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) return { slot, chunk };
       }
     }
     return undefined;

@@ -103,10 +103,16 @@ export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * Polls `predicate` until it is true; rejects after `timeoutMs` (generous by default:
  * timing must never decide a test, only bound how long a broken library hangs it).
  */
-export async function waitUntil(predicate: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(
+  predicate: () => boolean,
+  what: string | (() => string) = 'condition',
+  timeoutMs = 10_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await delay(5);
   }
 }
