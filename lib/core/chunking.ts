@@ -13,7 +13,12 @@
 const TARGET_MS = 10;
 /** Growth per measurement: fast enough to reach big chunks in a few round trips. */
 const MAX_GROWTH = 4;
-const MAX_CHUNK = 8192;
+/**
+ * Items per chunk at most, for trivial tasks. 4,096 rather than 8,192: the peak RSS growth of
+ * 200,000 trivial items from an infinite source went from ~10.5 MB to ~9.5 MB (5 runs each),
+ * and 2 µs tasks still get ~8 ms of work per chunk.
+ */
+const MAX_CHUNK = 4096;
 
 export interface ChunkSizer {
   /** Items for the next chunk. */

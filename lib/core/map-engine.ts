@@ -26,6 +26,8 @@ export interface MapRunner extends ChunkRunner {
 interface Entry {
   readonly first: number; // position of its first item in the source
   readonly count: number;
+  /** performance.now() when submitted. */
+  readonly sentAt: number;
   handle: ChunkHandle | undefined;
   values?: ArrayLike<unknown>;
   errors?: unknown[] | null;
@@ -65,6 +67,10 @@ class MapRun<T, R> {
   readonly #autoMax: number;
   /** Outstanding chunks without an outcome yet. */
   #unfinished = 0;
+  /** Moving average of a chunk's round trip, ms: what counts as a slow head. */
+  #chunkMs = 0;
+  /** Pumps again when a late head becomes slow (at most one pending). */
+  #slowHeadTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #ordered: boolean;
   readonly #mode: NonNullable<MapOptions['errors']>;
   readonly #sizer: ChunkSizer;
@@ -148,6 +154,20 @@ class MapRun<T, R> {
   #limit(): number {
     if (this.#window !== undefined) return this.#window;
     const waiting = this.#outstanding.length - this.#unfinished;
+    if (waiting === 0) return this.#autoBase;
+    // A head that is merely a little late (chunks finishing out of order) is not slow: widening
+    // then would only hold more results in memory. Slow: twice the usual round trip.
+    const head = this.#outstanding[0]!;
+    const slowIn = 2 * this.#chunkMs - (performance.now() - head.sentAt);
+    if (head.values) return this.#autoBase;
+    if (slowIn > 0) {
+      // Nothing else may come to pump again before the head finishes: look again then.
+      this.#slowHeadTimer ??= setTimeout(() => {
+        this.#slowHeadTimer = undefined;
+        this.pump();
+      }, Math.ceil(slowIn));
+      return this.#autoBase;
+    }
     return Math.min(this.#autoMax, this.#autoBase + waiting);
   }
 
@@ -163,7 +183,7 @@ class MapRun<T, R> {
   }
 
   #submit(items: T[]): void {
-    const entry: Entry = { first: this.#position, count: items.length, handle: undefined };
+    const entry: Entry = { first: this.#position, count: items.length, sentAt: performance.now(), handle: undefined };
     this.#position += items.length;
     this.#outstanding.push(entry);
     this.#unfinished++;
@@ -176,6 +196,8 @@ class MapRun<T, R> {
           complete: (values, errors, ms) => {
             if (this.#closed) return; // cancelled by us: nobody is listening
             this.#unfinished--;
+            const rtt = performance.now() - entry.sentAt;
+            this.#chunkMs = this.#chunkMs === 0 ? rtt : this.#chunkMs * 0.8 + rtt * 0.2;
             entry.values = values;
             entry.errors = errors;
             this.#sizer.record(items.length, ms);
@@ -259,6 +281,7 @@ class MapRun<T, R> {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#slowHeadTimer);
     this.#feed?.close();
     const stop = this.options.cancelRunning !== false;
     // Empty the list first: a cancel settles its chunk at once, and callbacks may look at it.
