@@ -8,10 +8,11 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import { BlobWorker, spawn, Transfer } from 'threads';
 import type { InitSpec, WorkerApi } from '../protocol.cjs';
 
-const RUNTIME_PATH = fileURLToPath(new URL('../worker/node.cjs', import.meta.url));
+const RUNTIME_PATH = fileURLToPath(new URL('../worker/node.bundle.cjs', import.meta.url));
 // Eval'd boot text: threads.js resolves worker paths against its caller's stack; a
 // BlobWorker that requires our runtime by absolute path side-steps that. The runtime is
-// CommonJS because a worker's first import() starts the ESM loader, ~45 ms per spawn here.
+// CommonJS because a worker's first import() starts the ESM loader, ~45 ms per spawn here,
+// and one bundled file (scripts/bundle-workers.mjs) because loading ~20 modules cost ~10 ms more.
 const BOOT = `require(${JSON.stringify(RUNTIME_PATH)})`;
 
 /**
