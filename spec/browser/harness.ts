@@ -69,6 +69,10 @@ export interface RunOptions {
   nodePaths?: string[];
   /** Called with every console line as it arrives (they are also kept for the rejection message). */
   onConsole?: (line: string) => void;
+  /** After __done: a PNG of the page is written here. */
+  screenshot?: string;
+  /** The page's viewport, CSS pixels. */
+  viewport?: { width: number; height: number };
 }
 
 export interface BrowserHarness {
@@ -230,7 +234,7 @@ async function runPage<T>(browser: Browser, opts: RunOptions): Promise<T> {
     note(`[${msg.worker() ? 'worker' : 'page'} ${msg.type()}] ${msg.text()}${at}`);
   };
 
-  const context = await browser.newContext();
+  const context = await browser.newContext(opts.viewport ? { viewport: opts.viewport } : {});
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -258,10 +262,12 @@ async function runPage<T>(browser: Browser, opts: RunOptions): Promise<T> {
         .then(() => page.goto(origin + '/', { timeout: timeoutMs }))
         .catch((err: Error) => fail(`navigation: ${err.message}`));
     });
-    return await outcome.catch((err: Error) => {
+    const value = await outcome.catch((err: Error) => {
       err.message += log.length ? `\n  console:\n    ${log.join('\n    ')}` : '\n  (no console output)';
       throw err;
     });
+    if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
+    return value;
   } finally {
     clearTimeout(timer);
     await context.close().catch(() => {});
