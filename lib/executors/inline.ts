@@ -131,14 +131,18 @@ export class InlineExecutor extends ExecutorBase {
 
   #kick(): void {
     if (this.#running) return;
+    // Withdrawn (cancelled) jobs need no turn: one would show as running while it is skipped.
+    while (this.#queue.length > 0 && this.#queue[0]!.chunk.state !== 'queued') this.#queue.shift();
+    if (this.#queue.length === 0) {
+      for (const w of this.#idle.splice(0)) w();
+      return;
+    }
     this.#running = true;
     platform.macrotask(async () => {
-      const job = this.#queue.shift();
-      if (job) await job.run();
+      await this.#queue.shift()!.run();
       this.#running = false;
       this.changed(); // stats$ must end on the idle state that stats() reports
-      if (this.#queue.length > 0) this.#kick();
-      else for (const w of this.#idle.splice(0)) w();
+      this.#kick();
     });
   }
 
