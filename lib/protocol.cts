@@ -43,8 +43,19 @@ export interface RunMessage {
   readonly timed: boolean;
 }
 
-/** Host → worker, in one batch: chunks to run, and (without shared memory) chunk-state news. */
-export type HostMessage = RunMessage | ClaimReply | StopMessage;
+/** Host → worker, in one batch: chunks to run, stop requests, and (without shared memory) chunk-state news. */
+export type HostMessage = RunMessage | ClaimReply | StopMessage | AbortMessage;
+
+/**
+ * Stop the running chunk in ring slot `ring`: abort its task's signal with this reason (the
+ * error its future got), skip its other items, and answer with a StoppingMessage.
+ */
+export interface AbortMessage {
+  readonly c: 'abort';
+  readonly ring: number;
+  readonly name: string;
+  readonly message: string;
+}
 
 /** Without shared memory: the answer to a ClaimMessage. `ok` false: it was withdrawn, skip it. */
 export interface ClaimReply {
@@ -60,7 +71,39 @@ export interface StopMessage {
 }
 
 /** Worker → host. */
-export type WorkerMessage = DoneMessage | StartMessage | CrashMessage | ExitMessage | PartialMessage | ClaimMessage;
+export type WorkerMessage =
+  | DoneMessage
+  | StartMessage
+  | CrashMessage
+  | ExitMessage
+  | PartialMessage
+  | ClaimMessage
+  | StoppingMessage
+  | ProgressMessage;
+
+/** The worker heard an AbortMessage for chunk `id` (its thread is not stuck in synchronous code). */
+export interface StoppingMessage {
+  readonly k: 'stopping';
+  readonly id: number;
+}
+
+/** A task called reportProgress(value). */
+export interface ProgressMessage {
+  readonly k: 'progress';
+  readonly id: number;
+  readonly item: number;
+  readonly value: unknown;
+}
+
+/** Where the worker runtime leaves its hooks for `rxjs-futures/worker` (a module of its own, maybe another copy). */
+export const WORKER_HOOKS = Symbol.for('rxjs-futures.worker-hooks');
+
+export interface WorkerHooks {
+  /** The running task's signal, or undefined outside a task. */
+  signal(): AbortSignal | undefined;
+  /** Sends a progress value of the running task; false outside a task. */
+  progress(value: unknown): boolean;
+}
 
 /** Without shared memory: may the worker start this chunk (QUEUED → RUNNING)? Answered by a ClaimReply. */
 export interface ClaimMessage {

@@ -12,6 +12,8 @@ export interface ChunkSink {
    * `ms` is the time the worker spent on the chunk.
    */
   complete(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void;
+  /** Item `item` reported progress (`reportProgress(value)` in the worker). */
+  progress?(item: number, value: unknown): void;
 }
 
 export interface ChunkHandle {
@@ -29,6 +31,8 @@ export interface ChunkHandle {
 
 export interface ChunkOptions {
   readonly timeoutMs?: number;
+  /** ms a stopped task has to settle before its worker is terminated; default the executor's cancelGrace. */
+  readonly graceMs?: number;
   /** Each item is an argument list (submit, starmap); else the item is the only argument. */
   readonly spread: boolean;
 }

@@ -38,7 +38,9 @@ export class TaskTimeoutError extends FuturesError {
     /** The timeout that was exceeded, in ms. */
     readonly timeoutMs: number,
   ) {
-    super(`the task ran longer than its taskTimeout of ${timeoutMs} ms; its worker was terminated and replaced`);
+    super(
+      `the task ran longer than its taskTimeout of ${timeoutMs} ms; it was stopped (its signal aborted; its worker is replaced if it did not stop within cancelGrace)`,
+    );
   }
 }
 

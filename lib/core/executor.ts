@@ -136,6 +136,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
       [args],
       { timeoutMs: this.defaultTimeout, spread: true },
       {
+        progress: (_item, value) => future._progress(value),
         complete(values, errors) {
           if (future.done()) return;
           const error = errors?.[0];
@@ -178,6 +179,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
         this.#count(items.length, errors);
         sink.complete(values, errors, ms);
       },
+      progress: sink.progress && ((item, value) => sink.progress!(item, value)),
     };
     const unsendable = findUnsendable(items, options.spread, false);
     const handle = unsendable

@@ -1,4 +1,4 @@
-import { Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
+import { Observable, ReplaySubject, Subscriber, type Observer, type Subscription } from 'rxjs';
 import { CancelledError, InvalidStateError, WaitTimeoutError } from './errors.js';
 import { reportCallbackError } from './report.js';
 
@@ -44,6 +44,9 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
   #observers: Subscriber<T>[] | null = null;
   #owner: FutureOwner | null = null;
   #promise: Promise<T> | undefined;
+  /** Made when the task first reports progress or someone asks for progress$. */
+  #progress: ReplaySubject<unknown> | undefined;
+  #progress$: Observable<unknown> | undefined;
 
   constructor() {
     super((subscriber) => this.#subscribeInternal(subscriber));
@@ -219,6 +222,29 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
     this.#settle(State.Finished, false, error);
   }
 
+  /**
+   * Each `reportProgress(value)` of the task (`rxjs-futures/worker`), in order; replays the
+   * latest to a late subscriber, and completes when the future is done (at once if it is).
+   * @example
+   * executor.submit(crawl, urls).progress$.subscribe((p) => bar.update(p));
+   */
+  get progress$(): Observable<unknown> {
+    return (this.#progress$ ??= this.#progressSubject().asObservable());
+  }
+
+  /** @internal The task reported `value`. */
+  _progress(value: unknown): void {
+    if (!this.done()) this.#progressSubject().next(value);
+  }
+
+  #progressSubject(): ReplaySubject<unknown> {
+    if (!this.#progress) {
+      this.#progress = new ReplaySubject<unknown>(1);
+      if (this.done()) this.#progress.complete();
+    }
+    return this.#progress;
+  }
+
   /** @internal Installs or clears the owner consulted by cancel() and running(). */
   _setOwner(owner: FutureOwner | null): void {
     this.#owner = owner;
@@ -247,6 +273,7 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
     const callbacks = this.#callbacks;
     const observers = this.#observers;
     this.#callbacks = this.#observers = null;
+    this.#progress?.complete();
     if (callbacks) for (const cb of callbacks) invokeReporting(cb, this);
     if (observers) for (const s of observers) this.#deliver(s);
   }

@@ -191,7 +191,7 @@ class MapRun<T, R> {
       entry.handle = this.runner.runChunk(
         this.task,
         items,
-        { timeoutMs: this.options.taskTimeout, spread: this.spread },
+        { timeoutMs: this.options.taskTimeout, graceMs: this.options.cancelGrace, spread: this.spread },
         {
           complete: (values, errors, ms) => {
             if (this.#closed) return; // cancelled by us: nobody is listening

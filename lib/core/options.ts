@@ -19,8 +19,13 @@ export interface MapOptions {
   errors?: 'ordered' | 'immediate' | 'end';
   /** ms per task, from when it starts running. */
   taskTimeout?: number;
-  /** Default true: on unsubscribe, running tasks' workers are terminated and replaced. */
+  /** Default true: on unsubscribe, running tasks are stopped (their signal aborts; see cancelGrace). */
   cancelRunning?: boolean;
+  /**
+   * ms a running task has to settle after its signal aborts, before its worker is
+   * terminated and replaced; default the executor's (50 ms on a ThreadPoolExecutor). 0: at once.
+   */
+  cancelGrace?: number;
 }
 
 const ERROR_MODES = new Set(['ordered', 'immediate', 'end']);
@@ -74,6 +79,7 @@ export function checkMapOptions(where: string, options: unknown): MapOptions {
   }
   checkDuration(where, 'taskTimeout', o.taskTimeout);
   checkBoolean(where, 'cancelRunning', o.cancelRunning);
+  checkDuration(where, 'cancelGrace', o.cancelGrace, true);
   return o as MapOptions;
 }
 

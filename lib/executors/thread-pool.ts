@@ -4,6 +4,7 @@ import { ExecutorBase, type LiveStats } from '../core/executor.js';
 import { checkDuration, checkInteger, checkObject, describe } from '../core/options.js';
 import { encodeTask, type EncodedTask, type Task } from '../core/task.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { DEFAULT_CANCEL_GRACE } from '../scheduler/stop-path.js';
 import { WorkerSet } from '../scheduler/worker-set.js';
 
 /**
@@ -37,6 +38,11 @@ export interface ThreadPoolExecutorOptions {
   maxTasksPerWorker?: number;
   /** Default per-task timeout in ms, from when a task starts running; default none. */
   taskTimeout?: number;
+  /**
+   * ms a stopped task (cancelled while running, or timed out) has to settle after its
+   * signal aborts before its worker is terminated and replaced; default 50. 0: at once.
+   */
+  cancelGrace?: number;
   /** Node's worker resource limits (heap sizes, stack size); a TypeError in browsers. */
   resourceLimits?: ResourceLimits;
   /** Worker thread name, shown in debuggers and heap snapshots. */
@@ -57,6 +63,7 @@ export class ThreadPoolExecutor extends ExecutorBase {
   /** @internal */
   readonly defaultTimeout: number | undefined;
   readonly #scheduler: Scheduler;
+  readonly #cancelGrace: number;
   readonly #workers: WorkerSet;
 
   constructor(options?: ThreadPoolExecutorOptions) {
@@ -68,6 +75,7 @@ export class ThreadPoolExecutor extends ExecutorBase {
     checkDuration(where, 'idleTimeout', o.idleTimeout, true);
     checkInteger(where, 'maxTasksPerWorker', o.maxTasksPerWorker);
     checkDuration(where, 'taskTimeout', o.taskTimeout);
+    checkDuration(where, 'cancelGrace', o.cancelGrace, true);
     platform.checkPoolOptions(where, o as Record<string, unknown>);
     const maxWorkers = o.maxWorkers ?? platform.cpuCount();
     const minWorkers = o.minWorkers ?? 0;
@@ -83,6 +91,7 @@ export class ThreadPoolExecutor extends ExecutorBase {
     const init = o.initializer === undefined ? null : { def: encodeTask(o.initializer).def, args: o.initargs ?? [] };
     this.parallelism = maxWorkers;
     this.defaultTimeout = o.taskTimeout;
+    this.#cancelGrace = o.cancelGrace ?? DEFAULT_CANCEL_GRACE;
     this.#workers = new WorkerSet({
       maxWorkers,
       minWorkers,
@@ -100,7 +109,11 @@ export class ThreadPoolExecutor extends ExecutorBase {
   }
 
   protected runChunkNow(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
-    return this.#scheduler.enqueue(task, items, options.spread, options.timeoutMs ?? this.defaultTimeout, sink);
+    const limits = {
+      timeoutMs: options.timeoutMs ?? this.defaultTimeout,
+      graceMs: options.graceMs ?? this.#cancelGrace,
+    };
+    return this.#scheduler.enqueue(task, items, options.spread, limits, sink);
   }
 
   protected liveStats(): LiveStats {

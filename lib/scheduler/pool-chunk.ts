@@ -12,6 +12,14 @@ export interface ChunkControl {
 
 let nextChunkId = 1;
 
+/** How long a chunk's task may run, and how long it has to stop once asked. */
+export interface ChunkLimits {
+  /** ms per item from its start (taskTimeout); undefined: no limit. */
+  readonly timeoutMs: number | undefined;
+  /** ms a stopped task has to settle before its worker is terminated (cancelGrace). */
+  readonly graceMs: number;
+}
+
 /** A chunk as the thread pool tracks it, and the handle its submitter holds. */
 export class PoolChunk implements ChunkHandle {
   readonly id = nextChunkId++;
@@ -20,6 +28,9 @@ export class PoolChunk implements ChunkHandle {
   slot: WorkerSlot | undefined;
   ring = -1;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** While a stopped chunk's worker has time to settle it (see stop-path.ts). */
+  stopTimer: ReturnType<typeof setTimeout> | undefined;
+  stoppedAt = 0;
   /** It carried transfer()ed buffers to a worker: if that worker dies, they are gone. */
   moved = false;
   /** What a dying worker reported of this chunk: outcomes of its first items. */
@@ -33,7 +44,7 @@ export class PoolChunk implements ChunkHandle {
     /** The items: argument lists when `spread`, else each item is the only argument. */
     readonly args: unknown[],
     readonly spread: boolean,
-    readonly timeoutMs: number | undefined,
+    readonly limits: ChunkLimits,
     readonly sink: ChunkSink,
   ) {}
 
@@ -98,7 +109,7 @@ export class PoolChunk implements ChunkHandle {
       this.settle(values, errors, 0);
       return undefined;
     }
-    const rest = new PoolChunk(this.control, this.task, this.args.slice(at + 1), this.spread, this.timeoutMs, {
+    const rest = new PoolChunk(this.control, this.task, this.args.slice(at + 1), this.spread, this.limits, {
       complete: (restValues, restErrors, ms) => {
         for (let k = 0; k < restValues.length; k++) values[at + 1 + k] = restValues[k];
         if (restErrors) restErrors.forEach((e, k) => e !== undefined && (errors[at + 1 + k] = e));

@@ -10,7 +10,8 @@ import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../p
 import { findUnsendable, runPartitioned } from '../core/serialization-check.js';
 import type { ChunkSink } from '../core/chunk.js';
 import type { EncodedTask } from '../core/task.js';
-import { PoolChunk, unsendable, type ChunkControl } from './pool-chunk.js';
+import { PoolChunk, unsendable, type ChunkControl, type ChunkLimits } from './pool-chunk.js';
+import { answeredStop, beginStop } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
 
@@ -30,14 +31,8 @@ export class Scheduler implements ChunkControl {
     workers.bind(this);
   }
 
-  enqueue(
-    task: EncodedTask,
-    args: unknown[],
-    spread: boolean,
-    timeoutMs: number | undefined,
-    sink: ChunkSink,
-  ): PoolChunk {
-    const chunk = new PoolChunk(this, task, args, spread, timeoutMs, sink);
+  enqueue(task: EncodedTask, args: unknown[], spread: boolean, limits: ChunkLimits, sink: ChunkSink): PoolChunk {
+    const chunk = new PoolChunk(this, task, args, spread, limits, sink);
     this.#queue.push(chunk);
     this.queuedItems += args.length;
     this.dispatch();
@@ -151,7 +146,7 @@ export class Scheduler implements ChunkControl {
       );
     chunk.state = 'settled';
     const handle = runPartitioned(chunk.args, errors, chunk.sink, (good, sink) =>
-      this.enqueue(chunk.task, good, chunk.spread, chunk.timeoutMs, sink),
+      this.enqueue(chunk.task, good, chunk.spread, chunk.limits, sink),
     );
     if (handle instanceof PoolChunk) chunk.replacedBy = handle;
   }
@@ -176,12 +171,21 @@ export class Scheduler implements ChunkControl {
       chunk.partial = { values: m.values, errors: decodeErrors(m.errors) };
       return;
     }
+    if (m.k === 'stopping') {
+      answeredStop(chunk, () => this.#terminateFor(slot, chunk));
+      return;
+    }
+    if (m.k === 'progress') {
+      chunk.sink.progress?.(m.item, m.value);
+      return;
+    }
     if (m.k === 'start') {
       clearTimeout(chunk.timer);
-      chunk.timer = setTimeout(() => this.#timeout(chunk), chunk.timeoutMs);
+      chunk.timer = setTimeout(() => this.#timeout(chunk), chunk.limits.timeoutMs);
       return;
     }
     slot.release(chunk);
+    clearTimeout(chunk.stopTimer); // a stopped task settled in time: its worker stays
     if (chunk.state === 'sent') {
       this.inflightItems -= chunk.args.length;
       this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
@@ -218,22 +222,32 @@ export class Scheduler implements ChunkControl {
     const slot = chunk.slot!;
     // Still running (not DONE, its outcome not already on the way)? Ask it to stop.
     if (slot.compareExchangeRing(chunk, RUNNING, STOP) !== RUNNING || !stopRunning) return;
-    this.#kill(slot, chunk, new CancelledError());
+    this.#stop(slot, chunk, new CancelledError());
   }
 
   #timeout(chunk: PoolChunk): void {
-    if (chunk.state !== 'sent' || !chunk.slot || chunk.slot.ringState(chunk) === DONE) return;
-    this.#kill(chunk.slot, chunk, new TaskTimeoutError(chunk.timeoutMs!));
+    if (chunk.state !== 'sent' || !chunk.slot) return;
+    if (chunk.slot.compareExchangeRing(chunk, RUNNING, STOP) === DONE) return;
+    this.#stop(chunk.slot, chunk, new TaskTimeoutError(chunk.limits.timeoutMs!));
   }
 
-  /** Stops a worker for one chunk's sake: that chunk settles now, the others move on. */
-  #kill(slot: WorkerSlot, chunk: PoolChunk, error: Error): void {
-    slot.drain(); // results its neighbours already sent must not be lost with it
+  /** Stops a running chunk: it settles now with `error`; its worker is kept if the task stops in time. */
+  #stop(slot: WorkerSlot, chunk: PoolChunk, error: Error): void {
+    slot.drain(); // its outcome, or its neighbours' results, may already be here
     if (chunk.state !== 'sent') return; // it finished meanwhile
-    slot.terminate(error instanceof TaskTimeoutError ? 'task timeout' : 'stopped to cancel its task');
     this.inflightItems -= chunk.args.length;
+    chunk.failAll(error); // whatever the task returns or throws from now on
+    this.onChange();
+    beginStop(slot, chunk, error, () => this.#terminateFor(slot, chunk));
+  }
+
+  /** The stopped chunk did not settle in time: its worker goes, the others' chunks move on. */
+  #terminateFor(slot: WorkerSlot, chunk: PoolChunk): void {
+    if (!slot.inflight.has(chunk.id)) return; // it settled in time, or its worker died anyway
+    slot.drain();
+    if (!slot.inflight.has(chunk.id)) return;
+    slot.terminate('stopped to cancel its task');
     slot.release(chunk);
-    chunk.failAll(error);
     this.#rescue(slot, new WorkerCrashedError('terminated while stopping another task', undefined));
     this.workers.remove(slot, true);
     this.dispatch();

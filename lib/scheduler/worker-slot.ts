@@ -164,7 +164,7 @@ export class WorkerSlot {
       def: first ? task.def : undefined,
       items,
       spread: chunk.spread,
-      timed: chunk.timeoutMs !== undefined,
+      timed: chunk.limits.timeoutMs !== undefined,
     });
     this.#states.reset(ring);
     this.#knownTasks.add(task.id);
@@ -234,6 +234,15 @@ export class WorkerSlot {
     this.#handedOver.delete(id);
     this.#freeRing.push(ring);
     return true;
+  }
+
+  /** Asks the worker to abort the running chunk's signal with `error` (see stop-path.ts). */
+  postAbort(chunk: PoolChunk, error: Error): void {
+    try {
+      this.#worker?.post([{ c: 'abort', ring: chunk.ring, name: error.name, message: error.message }], undefined);
+    } catch {
+      // a worker that is going away: the grace timer terminates it
+    }
   }
 
   /** Forgets an answered (or acknowledged) chunk and frees its ring slot. */

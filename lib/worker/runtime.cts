@@ -17,6 +17,7 @@ import {
   SHARED_RING_START,
   STOP,
   unwrapTransfers,
+  type AbortMessage,
   type DoneMessage,
   type HostMessage,
   type InitSpec,
@@ -26,6 +27,7 @@ import {
   type WorkerMessage,
 } from '../protocol.cjs';
 import { encodeError } from './encode-error.cjs';
+import { abortChunk, enterChunk, installHooks, leaveChunk } from './task-context.cjs';
 import { defineTask, explainError, getTask, type LoadedTask, type TaskEntry } from './task-loader.cjs';
 
 /** What a platform's worker entry provides. */
@@ -63,6 +65,10 @@ export function serve(platformEnv: WorkerEnv): void {
       shared = new Int32Array(buffer ?? new ArrayBuffer(SHARED_LENGTH * 4));
       port = env.listen(p, onBatch);
       env.onCrash(die, exiting);
+      installHooks((m) => {
+        outbox.push(m);
+        flushSoon();
+      });
       if (init) await runInitializer(init);
     },
   };
@@ -73,6 +79,7 @@ function onBatch(batch: HostMessage[]): void {
   for (const m of batch) {
     if ('c' in m) {
       if (m.c === 'stop') shared[SHARED_RING_START + m.ring] = STOP;
+      else if (m.c === 'abort') stopRunning(m);
       else claims.get(m.ring)?.(m.ok);
       continue;
     }
@@ -81,6 +88,27 @@ function onBatch(batch: HostMessage[]): void {
     queue.push(m);
   }
   if (!busy) void pump();
+}
+
+/** The host stops the running chunk: its signal aborts, its other items are skipped, and we say we heard. */
+function stopRunning(m: AbortMessage): void {
+  const run = current;
+  if (!run || run.m.ring !== m.ring) return; // it finished: its outcome is on the way
+  shared[SHARED_RING_START + m.ring] = STOP;
+  abortChunk(run.m.id, m.name, m.message);
+  outbox.push({ k: 'stopping', id: run.m.id });
+  flush();
+}
+
+let flushQueued = false;
+/** Progress goes home soon, not only when the item ends. */
+function flushSoon(): void {
+  if (flushQueued) return;
+  flushQueued = true;
+  queueMicrotask(() => {
+    flushQueued = false;
+    flush();
+  });
 }
 
 /** QUEUED → RUNNING, unless the host withdrew the chunk first. */
@@ -138,6 +166,7 @@ async function pump(): Promise<void> {
     const entry = getTask(m.task);
     const run: Running = { m, entry, values: [], errors: null };
     current = run;
+    enterChunk(m.id, () => run.values.length);
     let fn: LoadedTask | undefined;
     try {
       if (!entry) throw new Error(`internal: task ${m.task} was never defined in this worker`);
@@ -158,6 +187,7 @@ async function pump(): Promise<void> {
       }
     }
     current = undefined;
+    leaveChunk();
     Atomics.store(shared, SHARED_RING_START + m.ring, DONE);
     const t1 = performance.now();
     queueDone({ k: 'done', id: m.id, values: run.values, errors: run.errors, ms: t1 - t0 });
