@@ -11,6 +11,16 @@
  * 5 ms chunks, 1.45–1.51× with 10 ms, the same with 20 ms (whose last chunk is longer).
  */
 const TARGET_MS = 10;
+/**
+ * Items that cost more gain little from batching (a message costs ~20–60 µs) and lose
+ * balance by it: a chunk of two 5 ms tasks leaves a worker idle for 5 ms at the end of a map.
+ * Their chunks aim at less work, down to SLOW_TARGET_MS for items of 0.25 ms and more
+ * (then 5 ms tasks go one by one), so that batching stays where it pays.
+ */
+const SLOW_TARGET_MS = 2;
+/** Up to this per-item time, chunks aim at the full TARGET_MS. */
+const FAST_ITEM_MS = 0.05;
+
 /** Growth per measurement: fast enough to reach big chunks in a few round trips. */
 const MAX_GROWTH = 4;
 /**
@@ -40,7 +50,8 @@ export function autoSizer(): ChunkSizer {
       if (items <= 0) return;
       const sample = Math.max(ms, 0.0005) / items;
       perItemMs = perItemMs === undefined ? sample : perItemMs * 0.7 + sample * 0.3;
-      const ideal = Math.floor(TARGET_MS / perItemMs);
+      const target = Math.min(TARGET_MS, Math.max(SLOW_TARGET_MS, (TARGET_MS * FAST_ITEM_MS) / perItemMs));
+      const ideal = Math.floor(target / perItemMs);
       // Shrink at once when items get slow; grow in steps so one fast sample cannot overshoot.
       size = Math.max(1, Math.min(ideal, size * MAX_GROWTH, MAX_CHUNK));
     },
