@@ -24,4 +24,14 @@ export {
   WaitTimeoutError,
   WorkerCrashedError,
 } from './core/errors.js';
-export { parallelMap, submitOn, fromTask, type ParallelMapOptions } from '../operators/index.js';
+export {
+  parallelMap,
+  submitOn,
+  fromTask,
+  fromTaskStream,
+  parallelMergeMap,
+  parallelConcatMap,
+  type ParallelMapOptions,
+  type ParallelMergeMapOptions,
+  type ParallelConcatMapOptions,
+} from '../operators/index.js';

@@ -41,10 +41,22 @@ export interface RunMessage {
   readonly spread: boolean;
   /** Items announce their start (a `StartMessage`) so the host can time them. */
   readonly timed: boolean;
+  /** A streaming task (one item): its values travel in ValuesMessages, under STREAM_CREDIT. */
+  readonly stream?: boolean;
 }
 
+/** Values a streaming task may send beyond what the host has delivered (its credit). */
+export const STREAM_CREDIT = 1024;
+
 /** Host → worker, in one batch: chunks to run, stop requests, and (without shared memory) chunk-state news. */
-export type HostMessage = RunMessage | ClaimReply | StopMessage | AbortMessage;
+export type HostMessage = RunMessage | ClaimReply | StopMessage | AbortMessage | CreditMessage;
+
+/** A streaming chunk may send values up to `total` (delivered so far + STREAM_CREDIT). */
+export interface CreditMessage {
+  readonly c: 'credit';
+  readonly ring: number;
+  readonly total: number;
+}
 
 /**
  * Stop the running chunk in ring slot `ring`: abort its task's signal with this reason (the
@@ -79,7 +91,15 @@ export type WorkerMessage =
   | PartialMessage
   | ClaimMessage
   | StoppingMessage
-  | ProgressMessage;
+  | ProgressMessage
+  | ValuesMessage;
+
+/** Values of a streaming task, in order; its DoneMessage (with its error, if any) comes after them. */
+export interface ValuesMessage {
+  readonly k: 'values';
+  readonly id: number;
+  readonly values: unknown[];
+}
 
 /** The worker heard an AbortMessage for chunk `id` (its thread is not stuck in synchronous code). */
 export interface StoppingMessage {

@@ -14,6 +14,8 @@ export interface ChunkSink {
   complete(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void;
   /** Item `item` reported progress (`reportProgress(value)` in the worker). */
   progress?(item: number, value: unknown): void;
+  /** Values a streaming task produced, in order (before `complete`). */
+  values?(values: unknown[]): void;
 }
 
 export interface ChunkHandle {
@@ -27,6 +29,8 @@ export interface ChunkHandle {
    * `complete` is still called.
    */
   cancel(stopRunning: boolean): void;
+  /** A streaming chunk may send values up to `total` (see STREAM_CREDIT). */
+  grant?(total: number): void;
 }
 
 export interface ChunkOptions {
@@ -35,6 +39,8 @@ export interface ChunkOptions {
   readonly graceMs?: number;
   /** Each item is an argument list (submit, starmap); else the item is the only argument. */
   readonly spread: boolean;
+  /** A streaming task (one item): its values reach `sink.values` as it produces them. */
+  readonly stream?: boolean;
 }
 
 /** The arguments of one item. */

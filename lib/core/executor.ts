@@ -180,6 +180,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
         sink.complete(values, errors, ms);
       },
       progress: sink.progress && ((item, value) => sink.progress!(item, value)),
+      values: sink.values && ((values) => sink.values!(values)),
     };
     const unsendable = findUnsendable(items, options.spread, false);
     const handle = unsendable

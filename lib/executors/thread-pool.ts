@@ -113,7 +113,7 @@ export class ThreadPoolExecutor extends ExecutorBase {
       timeoutMs: options.timeoutMs ?? this.defaultTimeout,
       graceMs: options.graceMs ?? this.#cancelGrace,
     };
-    return this.#scheduler.enqueue(task, items, options.spread, limits, sink);
+    return this.#scheduler.enqueue(task, items, options.spread, limits, sink, options.stream);
   }
 
   protected liveStats(): LiveStats {

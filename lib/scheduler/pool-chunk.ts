@@ -8,6 +8,7 @@ import type { WorkerSlot } from './worker-slot.js';
 export interface ChunkControl {
   withdraw(chunk: PoolChunk): boolean;
   cancel(chunk: PoolChunk, stopRunning: boolean): void;
+  grant(chunk: PoolChunk, total: number): void;
 }
 
 let nextChunkId = 1;
@@ -37,6 +38,8 @@ export class PoolChunk implements ChunkHandle {
   partial: { values: unknown[]; errors: (unknown | undefined)[] | null } | undefined;
   /** A partitioned re-send that carries on for this chunk. */
   replacedBy: PoolChunk | undefined;
+  /** A streaming task's chunk (one item). */
+  stream = false;
 
   constructor(
     private readonly control: ChunkControl,
@@ -62,6 +65,10 @@ export class PoolChunk implements ChunkHandle {
   cancel(stopRunning: boolean): void {
     if (this.replacedBy) this.replacedBy.cancel(stopRunning);
     else this.control.cancel(this, stopRunning);
+  }
+
+  grant(total: number): void {
+    this.control.grant(this, total);
   }
 
   /** Settles every item with the same error (cancellation, crash, timeout, shutdown). */

@@ -31,8 +31,16 @@ export class Scheduler implements ChunkControl {
     workers.bind(this);
   }
 
-  enqueue(task: EncodedTask, args: unknown[], spread: boolean, limits: ChunkLimits, sink: ChunkSink): PoolChunk {
+  enqueue(
+    task: EncodedTask,
+    args: unknown[],
+    spread: boolean,
+    limits: ChunkLimits,
+    sink: ChunkSink,
+    stream = false,
+  ): PoolChunk {
     const chunk = new PoolChunk(this, task, args, spread, limits, sink);
+    chunk.stream = stream;
     this.#queue.push(chunk);
     this.queuedItems += args.length;
     this.dispatch();
@@ -146,7 +154,7 @@ export class Scheduler implements ChunkControl {
       );
     chunk.state = 'settled';
     const handle = runPartitioned(chunk.args, errors, chunk.sink, (good, sink) =>
-      this.enqueue(chunk.task, good, chunk.spread, chunk.limits, sink),
+      this.enqueue(chunk.task, good, chunk.spread, chunk.limits, sink, chunk.stream),
     );
     if (handle instanceof PoolChunk) chunk.replacedBy = handle;
   }
@@ -177,6 +185,10 @@ export class Scheduler implements ChunkControl {
     }
     if (m.k === 'progress') {
       chunk.sink.progress?.(m.item, m.value);
+      return;
+    }
+    if (m.k === 'values') {
+      if (chunk.state === 'sent') chunk.sink.values?.(m.values);
       return;
     }
     if (m.k === 'start') {
@@ -223,6 +235,10 @@ export class Scheduler implements ChunkControl {
     // Still running (not DONE, its outcome not already on the way)? Ask it to stop.
     if (slot.compareExchangeRing(chunk, RUNNING, STOP) !== RUNNING || !stopRunning) return;
     this.#stop(slot, chunk, new CancelledError());
+  }
+
+  grant(chunk: PoolChunk, total: number): void {
+    if (chunk.state === 'sent') chunk.slot?.postCredit(chunk, total);
   }
 
   #timeout(chunk: PoolChunk): void {

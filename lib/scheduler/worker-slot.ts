@@ -165,6 +165,7 @@ export class WorkerSlot {
       items,
       spread: chunk.spread,
       timed: chunk.limits.timeoutMs !== undefined,
+      stream: chunk.stream || undefined,
     });
     this.#states.reset(ring);
     this.#knownTasks.add(task.id);
@@ -234,6 +235,11 @@ export class WorkerSlot {
     this.#handedOver.delete(id);
     this.#freeRing.push(ring);
     return true;
+  }
+
+  /** A streaming chunk may send values up to `total`. */
+  postCredit(chunk: PoolChunk, total: number): void {
+    if (!this.dead) this.#worker?.post([{ c: 'credit', ring: chunk.ring, total }], undefined);
   }
 
   /** Asks the worker to abort the running chunk's signal with `error` (see stop-path.ts). */

@@ -21,6 +21,16 @@ interface Scope {
 }
 const scope = globalThis as unknown as Scope;
 
+interface TickPort {
+  onmessage: (() => void) | null;
+  postMessage(m: unknown): void;
+}
+const deferred: (() => void)[] = [];
+const ticker = new (
+  globalThis as unknown as { MessageChannel: new () => { port1: TickPort; port2: TickPort } }
+).MessageChannel();
+ticker.port1.onmessage = () => deferred.shift()?.();
+
 setModuleImporter({
   // Left to the browser: bundlers must not try to resolve a task's URL at build time.
   load: (url) => import(/* @vite-ignore */ /* webpackIgnore: true */ url) as Promise<Record<string, unknown>>,
@@ -42,6 +52,11 @@ serve({
       e.preventDefault();
       die(e.reason);
     });
+  },
+  defer(fn) {
+    // One MessageChannel: setTimeout(0) is clamped once nested, and browsers have no setImmediate.
+    deferred.push(fn);
+    ticker.port2.postMessage(0);
   },
   exit() {
     scope.close();

@@ -34,6 +34,7 @@ serve({
     process.on('exit', exiting);
   },
   exit: (code) => process.exit(code),
+  defer: setImmediate,
 });
 
 /** TypeScript task modules: tsx's loader, resolved from the module's own location. */

@@ -27,6 +27,7 @@ import {
   type WorkerMessage,
 } from '../protocol.cjs';
 import { encodeError } from './encode-error.cjs';
+import { grantCredit, runStream, stopStream, UnsendableValue } from './stream.cjs';
 import { abortChunk, enterChunk, installHooks, leaveChunk } from './task-context.cjs';
 import { defineTask, explainError, getTask, type LoadedTask, type TaskEntry } from './task-loader.cjs';
 
@@ -41,6 +42,8 @@ export interface WorkerEnv {
   onCrash(die: (err: unknown) => void, exiting: (code: number) => void): void;
   /** Ends the worker after a crash was reported. */
   exit(code: number): never;
+  /** Runs `fn` on a later macrotask. */
+  defer(fn: () => void): void;
 }
 
 export interface Channel {
@@ -80,6 +83,7 @@ function onBatch(batch: HostMessage[]): void {
     if ('c' in m) {
       if (m.c === 'stop') shared[SHARED_RING_START + m.ring] = STOP;
       else if (m.c === 'abort') stopRunning(m);
+      else if (m.c === 'credit') current?.m.ring === m.ring && grantCredit(m.total);
       else claims.get(m.ring)?.(m.ok);
       continue;
     }
@@ -96,6 +100,7 @@ function stopRunning(m: AbortMessage): void {
   if (!run || run.m.ring !== m.ring) return; // it finished: its outcome is on the way
   shared[SHARED_RING_START + m.ring] = STOP;
   abortChunk(run.m.id, m.name, m.message);
+  if (run.m.stream) stopStream();
   outbox.push({ k: 'stopping', id: run.m.id });
   flush();
 }
@@ -174,7 +179,9 @@ async function pump(): Promise<void> {
     } catch (err) {
       run.errors = new Array(m.items.length).fill(encodeError(err));
     }
-    if (fn) {
+    if (fn && m.stream) {
+      await runStreamItem(fn, run);
+    } else if (fn) {
       // Synchronous results stay in runItems; only a returned promise brings us back here.
       for (let pending = runItems(fn, run, 0); pending; pending = runItems(fn, run, run.values.length)) {
         flush(); // waiting anyway: let finished results go home meanwhile
@@ -194,6 +201,35 @@ async function pump(): Promise<void> {
   }
   flush();
   busy = false;
+}
+
+/** A streaming task (its chunk has one item): its values go home as it yields them. */
+async function runStreamItem(fn: LoadedTask, run: Running): Promise<void> {
+  const { items, spread, id } = run.m;
+  shared[SHARED_BUSY] = 1;
+  try {
+    let result = spread ? fn(...(items[0] as unknown[])) : fn(items[0]);
+    // An async generator object has no then(); a task that returns a promise of a stream has.
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      result = await result;
+    }
+    await runStream(id, result, {
+      send: (msg) => {
+        outbox.push(msg);
+        flush();
+      },
+      defer: env.defer,
+    });
+    run.values.push(undefined);
+  } catch (err) {
+    if (err instanceof UnsendableValue) {
+      run.values.push(undefined);
+      run.errors = [{ kind: 'serialization', message: err.message }];
+    } else {
+      failItem(run, err);
+    }
+  }
+  shared[SHARED_BUSY] = 0;
 }
 
 /**
@@ -283,6 +319,7 @@ function postOneByOne(batch: WorkerMessage[]): void {
       port.post([msg], undefined);
       continue;
     } catch {
+      if (msg.k === 'values') throw new UnsendableValue(msg.values.find(uncloneable));
       if (msg.k !== 'done') throw new Error('unreachable: control messages are plain data');
     }
     const errors = msg.errors ?? new Array(msg.values.length);
@@ -306,6 +343,15 @@ function sendPartial(): void {
   const { m, values, errors } = current;
   current = undefined;
   outbox.push({ k: 'partial', id: m.id, values: values.slice(), errors: errors?.slice(0, values.length) ?? null });
+}
+
+function uncloneable(v: unknown): boolean {
+  try {
+    structuredClone(v);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function typeName(v: unknown): string {
