@@ -83,8 +83,9 @@ function onBatch(batch: HostMessage[]): void {
     if ('c' in m) {
       if (m.c === 'stop') shared[SHARED_RING_START + m.ring] = STOP;
       else if (m.c === 'abort') stopRunning(m);
-      else if (m.c === 'credit') current?.m.ring === m.ring && grantCredit(m.total);
-      else claims.get(m.ring)?.(m.ok);
+      else if (m.c === 'credit') {
+        if (current?.m.ring === m.ring) grantCredit(m.total);
+      } else claims.get(m.ring)?.(m.ok);
       continue;
     }
     if (m.def) defineTask(m.task, m.def);
