@@ -98,7 +98,8 @@ export type WorkerMessage =
 export interface ValuesMessage {
   readonly k: 'values';
   readonly id: number;
-  readonly values: unknown[];
+  /** All-number batches travel packed (see packNumbers). */
+  readonly values: unknown[] | PackedNumbers;
 }
 
 /** The worker heard an AbortMessage for chunk `id` (its thread is not stuck in synchronous code). */

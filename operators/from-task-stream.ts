@@ -25,9 +25,9 @@ export function fromTaskStream<A extends unknown[], R>(
     let stream: TaskStream | undefined = undefined;
     stream = startTaskStream<R>(runner, task, args, {
       next(values) {
-        for (const v of values) {
+        for (let i = 0; i < values.length; i++) {
           if (subscriber.closed) return;
-          subscriber.next(v);
+          subscriber.next(values[i]!);
         }
         stream?.delivered(values.length);
       },

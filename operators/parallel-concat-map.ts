@@ -53,10 +53,10 @@ export function parallelConcatMap<T, R>(
       const pending: T[] = [];
       let sourceDone = false;
 
-      const emit = (inner: Inner<R>, values: R[]): void => {
-        for (const v of values) {
+      const emit = (inner: Inner<R>, values: ArrayLike<R>): void => {
+        for (let i = 0; i < values.length; i++) {
           if (subscriber.closed) return;
-          subscriber.next(v);
+          subscriber.next(values[i]!);
         }
         inner.stream.delivered(values.length);
       };
@@ -64,7 +64,7 @@ export function parallelConcatMap<T, R>(
         const inner = { buffer: [], done: false } as unknown as Inner<R>;
         inners.push(inner);
         inner.stream = startTaskStream<R>(runner, task, [value], {
-          next: (values) => (inner === inners[0] ? emit(inner, values) : inner.buffer.push(...values)),
+          next: (values) => (inner === inners[0] ? emit(inner, values) : inner.buffer.push(...Array.from(values))),
           error: (error) => {
             inner.done = true;
             inner.failure = { error };

@@ -14,8 +14,8 @@ export interface ChunkSink {
   complete(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void;
   /** Item `item` reported progress (`reportProgress(value)` in the worker). */
   progress?(item: number, value: unknown): void;
-  /** Values a streaming task produced, in order (before `complete`). */
-  values?(values: unknown[]): void;
+  /** Values a streaming task produced, in order (before `complete`); a batch of numbers may be a typed array. */
+  values?(values: ArrayLike<unknown>): void;
 }
 
 export interface ChunkHandle {

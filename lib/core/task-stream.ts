@@ -10,8 +10,8 @@ import type { MapRunner } from './map-engine.js';
 import type { EncodedTask } from './task.js';
 
 export interface StreamConsumer<R> {
-  /** A batch of values, in order. Call `delivered(n)` once they are passed on. */
-  next(values: R[]): void;
+  /** A batch of values, in order (a typed array for a batch of numbers). Call `delivered(n)` once they are passed on. */
+  next(values: ArrayLike<R>): void;
   error(err: unknown): void;
   complete(): void;
 }
@@ -41,7 +41,7 @@ export function startTaskStream<R>(
     [args],
     { spread: true, stream: true, timeoutMs: runner.defaultTimeout },
     {
-      values: (values) => done || consumer.next(values as R[]),
+      values: (values) => done || consumer.next(values as ArrayLike<R>),
       complete: (_values, errors) => {
         if (done) return;
         done = true;

@@ -215,8 +215,9 @@ async function runStreamItem(fn: LoadedTask, run: Running): Promise<void> {
       result = await result;
     }
     await runStream(id, result, {
-      send: (msg) => {
+      send: (msg, transfer) => {
         outbox.push(msg);
+        if (transfer) (outTransfers ??= []).push(...transfer);
         flush();
       },
       defer: env.defer,
@@ -320,7 +321,7 @@ function postOneByOne(batch: WorkerMessage[]): void {
       port.post([msg], undefined);
       continue;
     } catch {
-      if (msg.k === 'values') throw new UnsendableValue(msg.values.find(uncloneable));
+      if (msg.k === 'values') throw new UnsendableValue(Array.prototype.find.call(msg.values, uncloneable));
       if (msg.k !== 'done') throw new Error('unreachable: control messages are plain data');
     }
     const errors = msg.errors ?? new Array(msg.values.length);

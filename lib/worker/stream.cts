@@ -5,11 +5,11 @@
  * generator is pulled only while the host has granted credit, so a slow consumer bounds
  * how far it runs ahead; an Observable cannot be paused and is forwarded as it pushes.
  */
-import { STREAM_CREDIT, type ValuesMessage } from '../protocol.cjs';
+import { packNumbers, STREAM_CREDIT, type ValuesMessage } from '../protocol.cjs';
 
 export interface StreamIO {
-  /** Queues a message for the host and sends it soon. */
-  send(m: ValuesMessage): void;
+  /** Sends a message to the host now (`transfer`: buffers to move with it). */
+  send(m: ValuesMessage, transfer?: object[]): void;
   /** Runs `fn` on a later macrotask. */
   defer(fn: () => void): void;
 }
@@ -27,6 +27,8 @@ export class UnsendableValue extends Error {
   }
 }
 
+const OBJECT_BATCH = 64;
+
 /** The stream running now (one at a time, like every task of a worker). */
 let active: ActiveStream | undefined;
 
@@ -36,6 +38,8 @@ class ActiveStream {
   stopped = false;
   failure: unknown;
   #batch: unknown[] = [];
+  /** Every value of the batch is a number (it will travel packed). */
+  #numbers = true;
   #scheduled = false;
   #creditWaiter: (() => void) | undefined;
   #onStop: (() => void) | undefined;
@@ -48,7 +52,12 @@ class ActiveStream {
   push(value: unknown): void {
     this.#batch.push(value);
     this.sent++;
-    if (this.#batch.length >= 256) this.flush();
+    if (typeof value !== 'number') this.#numbers = false;
+    // Numbers: up to half the credit per message (the host grants more each time it has
+    // delivered that many). Objects: 64, because a large batch of objects held by a slow
+    // subscriber survives the host's young-generation GCs and makes V8 grow it: RSS
+    // growth over 6 s of a slow subscriber went from ~38 MB with 512 to ~13 MB with 64.
+    if (this.#batch.length >= (this.#numbers ? STREAM_CREDIT / 2 : OBJECT_BATCH)) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       this.io.defer(() => this.flush());
@@ -60,8 +69,12 @@ class ActiveStream {
     if (this.#batch.length === 0) return;
     const values = this.#batch;
     this.#batch = [];
+    this.#numbers = true;
     try {
-      this.io.send({ k: 'values', id: this.id, values });
+      // Numbers travel as one moved typed array, as results do: far cheaper than cloning each.
+      const packed = packNumbers(values);
+      if (packed) this.io.send({ k: 'values', id: this.id, values: packed }, [packed.buffer]);
+      else this.io.send({ k: 'values', id: this.id, values });
     } catch (err) {
       // Sent from a deferred callback too: the failure ends the stream rather than the worker.
       this.failure ??= err;
