@@ -10,7 +10,19 @@ type Fn = (...args: unknown[]) => unknown;
 interface InlineChunk extends ChunkHandle {
   state: 'queued' | 'running' | 'settled';
   stop: boolean;
+  /** A running stream's way to stop at once (an Observable it subscribed to). */
+  onStop?: () => void;
 }
+
+interface Subscribable {
+  subscribe(o: { next(v: unknown): void; error(e: unknown): void; complete(): void }): { unsubscribe(): void };
+}
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
+const isSubscribable = (v: unknown): v is Subscribable =>
+  typeof v === 'object' && v !== null && typeof (v as Subscribable).subscribe === 'function';
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 /**
  * The Executor contract on the calling thread: one task at a time, each started on a
@@ -56,6 +68,7 @@ export class InlineExecutor extends ExecutorBase {
       cancel: () => {
         if (chunk.withdraw() || chunk.state !== 'running') return;
         chunk.stop = true; // a running item on this thread cannot be interrupted; the rest are skipped
+        chunk.onStop?.();
       },
     };
     this.#queuedItems += args.length;
@@ -74,7 +87,10 @@ export class InlineExecutor extends ExecutorBase {
             continue;
           }
           try {
-            values[i] = await this.#runItem(task, argsOf(args[i], options.spread), options.timeoutMs);
+            const itemArgs = argsOf(args[i], options.spread);
+            values[i] = options.stream
+              ? await this.#streamItem(task, itemArgs, sink, chunk)
+              : await this.#runItem(task, itemArgs, options.timeoutMs);
           } catch (err) {
             errors[i] = err instanceof Error ? err : new TaskError(structuredCloneOr(err));
             failed = true;
@@ -85,6 +101,41 @@ export class InlineExecutor extends ExecutorBase {
     });
     this.#kick();
     return chunk;
+  }
+
+  /** A streaming task: its values reach the sink one by one, cloned as a worker's would be. */
+  async #streamItem(
+    task: EncodedTask,
+    args: readonly unknown[],
+    sink: ChunkSink,
+    chunk: InlineChunk,
+  ): Promise<undefined> {
+    const fn = task.local ?? (await this.#load(task));
+    let result = fn(...structuredClone(args.map((a) => (isTransferMarker(a) ? a.value : a))));
+    if (isThenable(result)) result = await result;
+    const emit = (v: unknown) => sink.values?.([structuredClone(v)]);
+    if (isSubscribable(result)) {
+      const source = result;
+      await new Promise<void>((resolve, reject) => {
+        const sub = source.subscribe({ next: (v) => chunk.stop || emit(v), error: reject, complete: resolve });
+        chunk.onStop = () => {
+          sub.unsubscribe();
+          resolve();
+        };
+      });
+    } else if (isAsyncIterable(result)) {
+      const it = result[Symbol.asyncIterator]();
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        emit(r.value);
+        if (chunk.stop) {
+          await it.return?.(); // its finally blocks run, as in a worker
+          break;
+        }
+      }
+    } else {
+      emit(result); // any other result, an array included, is one value
+    }
+    return undefined;
   }
 
   async #runItem(task: EncodedTask, args: readonly unknown[], timeoutMs: number | undefined): Promise<unknown> {

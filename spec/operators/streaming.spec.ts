@@ -147,6 +147,20 @@ describe('streaming tasks', function () {
     expect([...got].sort((a, b) => a - b)).to.deep.equal([...want].sort((a, b) => a - b));
   });
 
+  it('InlineExecutor keeps the contract: streams, errors after the values, take(3) runs the finally', async () => {
+    const { InlineExecutor } = await import('../../lib/index.js');
+    const ex = new InlineExecutor();
+    expect(await lastValueFrom(fromTaskStream(ex, countTo, 4).pipe(toArray()))).to.deep.equal([0, 1, 2, 3]);
+    expect(await outcome(fromTaskStream(ex, failAfter, 2))).to.deep.equal([0, 1, 'error: stream broke']);
+    const c = counters(2);
+    expect(await lastValueFrom(fromTaskStream(ex, naturals, c.buffer).pipe(take(3), toArray()))).to.deep.equal([
+      0, 1, 2,
+    ]);
+    await waitUntil(() => c.read(1) === 1, "the generator's finally block to run");
+    expect(await lastValueFrom(fromTaskStream(ex, observableRange, 3).pipe(toArray()))).to.deep.equal([0, 1, 2]);
+    await ex.shutdown();
+  });
+
   it('invalid options throw at the operator call', () => {
     expect(() => parallelConcatMap(countTo, { window: 'fast' as never })).to.throw(TypeError, /window/);
     expect(() => parallelConcatMap(countTo, { window: 0 })).to.throw(RangeError, /window/);
