@@ -23,6 +23,8 @@ export class Scheduler implements ChunkControl {
   /** Moving average of a chunk's run time on a worker, ms: sets how far ahead to send. */
   #avgChunkMs = 0.1;
   #idleWaiters: (() => void)[] = [];
+  /** Stopped chunks whose task has not settled yet: shutdown({ wait }) waits for them too (cancelGrace bounds it). */
+  readonly #stopping = new Set<PoolChunk>();
 
   constructor(
     readonly workers: WorkerSet,
@@ -70,7 +72,7 @@ export class Scheduler implements ChunkControl {
     // Withdrawn chunks wait in the queue to be skipped; they need no worker.
     this.workers.grow(Math.min(this.queueLength, this.queuedItems));
     this.onChange();
-    if (this.queueLength === 0 && this.inflightItems === 0) this.#notifyIdle();
+    if (this.#idle()) this.#notifyIdle();
   }
 
   #shift(): void {
@@ -198,6 +200,7 @@ export class Scheduler implements ChunkControl {
     }
     slot.release(chunk);
     clearTimeout(chunk.stopTimer); // a stopped task settled in time: its worker stays
+    this.#stopping.delete(chunk);
     if (chunk.state === 'sent') {
       this.inflightItems -= chunk.args.length;
       this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
@@ -254,12 +257,14 @@ export class Scheduler implements ChunkControl {
     this.inflightItems -= chunk.args.length;
     chunk.failAll(error); // whatever the task returns or throws from now on
     this.onChange();
+    this.#stopping.add(chunk);
     beginStop(slot, chunk, error, () => this.#terminateFor(slot, chunk));
   }
 
   /** The stopped chunk did not settle in time: its worker goes, the others' chunks move on. */
   #terminateFor(slot: WorkerSlot, chunk: PoolChunk): void {
-    if (!slot.inflight.has(chunk.id)) return; // it settled in time, or its worker died anyway
+    this.#stopping.delete(chunk);
+    if (!slot.inflight.has(chunk.id)) return this.dispatch(); // it settled in time, or its worker died anyway
     slot.drain();
     if (!slot.inflight.has(chunk.id)) return;
     slot.terminate('stopped to cancel its task');
@@ -281,6 +286,7 @@ export class Scheduler implements ChunkControl {
     const requeue: PoolChunk[] = [];
     for (const chunk of slot.inflight.values()) {
       slot.release(chunk);
+      this.#stopping.delete(chunk);
       if (chunk.state !== 'sent') continue;
       this.inflightItems -= chunk.args.length;
       const state = slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN);
@@ -316,6 +322,7 @@ export class Scheduler implements ChunkControl {
       return chunks;
     });
     this.inflightItems = 0;
+    this.#stopping.clear();
     for (const chunk of [...queued, ...sent]) chunk.failAll(error);
     this.dispatch();
   }
@@ -329,8 +336,12 @@ export class Scheduler implements ChunkControl {
     this.dispatch();
   }
 
+  #idle(): boolean {
+    return this.queueLength === 0 && this.inflightItems === 0 && this.#stopping.size === 0;
+  }
+
   whenIdle(): Promise<void> {
-    if (this.queueLength === 0 && this.inflightItems === 0) return Promise.resolve();
+    if (this.#idle()) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 

@@ -125,6 +125,14 @@ describe('examples (run as child processes)', function () {
     expect(r.ms, 'whole run, until the process exited').to.be.below(8000);
   });
 
+  it('stream-lines: a log file parsed in a worker streams its records; take(3) closes the file in the worker', async () => {
+    const out = lines(ok(await run('node', ['dist/examples/stream-lines.js'])));
+    expect(out).to.include('errors: 40000, mean 12.00 ms');
+    expect(out).to.include('first warnings at: 2026-12-03T10:00:03Z, 2026-12-03T10:00:08Z, 2026-12-03T10:00:13Z');
+    // Once for the whole file, once when take(3) stopped the stream: shutdown() waited for it.
+    expect(out.filter((l) => l === 'worker: closed app.log')).to.have.length(2);
+  });
+
   it('progress-bar: stats$ drives progress to 10000/10000 (plain lines when not a TTY)', async () => {
     const out = lines(ok(await run('node', ['dist/examples/progress-bar.js'])));
     expect(out).to.include('progress: 10000/10000 (100%)');
