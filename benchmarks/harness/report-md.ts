@@ -1,6 +1,6 @@
 /**
  * Writes the Markdown report: machine, run settings, one table per scenario (median,
- * spread, ratio vs piscina and vs serial), and the acceptance ratios of issue 5.
+ * spread, ratio vs piscina and vs serial), and the acceptance ratios of the benchmark issues.
  */
 import { fmtNum } from './stats.js';
 import type { Machine } from './machine.js';
@@ -96,7 +96,7 @@ export function markdown(results: ScenarioResult[], mc: Machine, info: RunInfo, 
   }
   const acc = acceptance(results);
   if (acc.length) {
-    out.push('## Acceptance ratios (issue 5)', '', '| check | measured | target | |', '|---|--:|--:|---|');
+    out.push('## Acceptance ratios', '', '| check | measured | target | |', '|---|--:|--:|---|');
     for (const a of acc)
       out.push(
         `| ${a.check} | ${a.measured} | ${a.target} | ${a.pass === undefined ? 'info' : a.pass ? 'pass' : '**miss**'} |`,
