@@ -58,6 +58,7 @@ describe('in the browser: the packed package in headless Chromium', function () 
           entry: pagePath('contract.ts'),
           mode,
           files: { 'tasks.js': TASKS_JS, 'helper.js': HELPER_JS },
+          bundles: { 'coop-tasks.js': pagePath('coop-tasks.ts') },
           packages: { 'rxjs-futures': pkg!.dir },
           nodePaths: [join(repoRoot(), 'node_modules')],
           timeoutMs: 90_000,
@@ -113,6 +114,14 @@ describe('in the browser: the packed package in headless Chromium', function () 
         expect(o.inlineExecutor).to.equal(42);
         expect(o.shutdown).to.equal(true);
         expect(o.workersAfterShutdown).to.equal(0);
+      });
+
+      it('streams a module generator (take(3) stops it), and a task that stops on its signal keeps its worker', async () => {
+        const o = await outcome(mode);
+        expect(o.streamed).to.deep.equal([0, 1, 2, 3, 4]);
+        expect(o.firstThree).to.deep.equal([0, 1, 2]);
+        // runsHere, untilAborted, runsHere on one worker: 1, then 3 (a new worker would say 1).
+        expect([o.runsBefore, o.runsAfter]).to.deep.equal([1, 3]);
       });
 
       if (mode === 'csp') {

@@ -4,9 +4,11 @@
  * tasks served at /tasks.js (which imports /helper.js); inline ones are tried too and
  * report how they fail. Everything observed is reported for the spec to judge.
  */
-import { from, lastValueFrom, map, of, range, takeUntil, timer, toArray } from 'rxjs';
+import { from, lastValueFrom, map, of, range, take, takeUntil, timer, toArray } from 'rxjs';
 import {
   CancelledError,
+  fromTask,
+  fromTaskStream,
   InlineExecutor,
   TaskError,
   ThreadPoolExecutor,
@@ -101,6 +103,18 @@ report(async () => {
     Promise.resolve().then(() => new ThreadPoolExecutor({ resourceLimits: { maxOldGenerationSizeMb: 64 } } as never)),
   );
   out.relativeTask = await failureOf(Promise.resolve().then(() => task('./tasks.js', 'square')));
+  // Streaming and cooperative stops, from a bundled task module that imports rxjs-futures/worker.
+  const coop = (name: string) => task(url('coop-tasks.js'), name);
+  const one = new ThreadPoolExecutor({ maxWorkers: 1 });
+  out.streamed = await lastValueFrom(fromTaskStream(one, coop('countTo') as never, 5).pipe(toArray()));
+  out.firstThree = await lastValueFrom(fromTaskStream(one, coop('naturals') as never).pipe(take(3), toArray()));
+  out.runsBefore = await one.submit(coop('runsHere') as never);
+  const running = fromTask(one, coop('untilAborted') as never).subscribe({ error: () => {} });
+  while (one.stats().running < 1) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 50));
+  running.unsubscribe();
+  out.runsAfter = await one.submit(coop('runsHere') as never); // the same worker: its module kept counting
+  await one.shutdown();
   const inline = new InlineExecutor();
   out.inlineExecutor = await inline.submit((n: number) => n + 1, 41);
   await inline.shutdown();
