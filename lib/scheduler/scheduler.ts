@@ -11,6 +11,7 @@ import { findUnsendable, runPartitioned } from '../core/serialization-check.js';
 import type { ChunkSink } from '../core/chunk.js';
 import type { EncodedTask } from '../core/task.js';
 import { PoolChunk, unsendable, type ChunkControl, type ChunkLimits } from './pool-chunk.js';
+import { takeWaitingChunk } from './stealing.js';
 import { answeredStop, beginStop } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
@@ -92,47 +93,15 @@ export class Scheduler implements ChunkControl {
     this.workers.noteBusy(slot);
   }
 
-  /**
-   * No worker may idle while a chunk waits behind another: each idle worker takes the
-   * oldest chunk sent ahead to another worker that has something else to run first, if
-   * that worker has not claimed it yet (the ring's compare-exchange makes claim and
-   * withdrawal exclusive, so a chunk never runs twice). Only when the host queue is empty:
-   * while it has chunks, the idle worker gets those, and send-ahead stays as deep as before.
-   */
+  /** No worker may idle while a chunk waits behind another (see stealing.ts). */
   #steal(): void {
     for (let thief = this.workers.firstIdle(); thief; thief = this.workers.firstIdle()) {
-      const loot = this.#stealable(thief);
+      const loot = takeWaitingChunk(this.workers.all(), thief);
       if (!loot) return;
-      const { slot, chunk } = loot;
-      slot.handOver(chunk);
-      this.inflightItems -= chunk.args.length;
-      this.#send(thief, chunk);
+      loot.slot.handOver(loot.chunk);
+      this.inflightItems -= loot.chunk.args.length;
+      this.#send(thief, loot.chunk);
     }
-  }
-
-  /**
-   * The oldest unclaimed chunk that would wait behind another unfinished chunk of its
-   * worker (running, or queued and next in line), withdrawn from that worker's ring. Not
-   * only behind a running one: a worker claims without telling us, so a thief that waited
-   * for it to be seen running might never be woken again.
-   */
-  #stealable(thief: WorkerSlot): { slot: WorkerSlot; chunk: PoolChunk } | undefined {
-    for (const slot of this.workers.all()) {
-      if (slot === thief || !slot.ready || slot.inflight.size < 2) continue;
-      let ahead = false;
-      for (const chunk of slot.inflight.values()) {
-        const state = slot.ringState(chunk);
-        if (state !== QUEUED) {
-          ahead ||= state === RUNNING || state === STOP;
-          continue;
-        }
-        // Moved buffers live in that worker now; a chunk this thief skipped must be acknowledged first.
-        const takeable = ahead && !chunk.moved && chunk.state === 'sent' && !thief.awaitsSkip(chunk.id);
-        ahead = true;
-        if (takeable && slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) return { slot, chunk };
-      }
-    }
-    return undefined;
   }
 
   onSendFailed(slot: WorkerSlot, chunk: PoolChunk): void {
