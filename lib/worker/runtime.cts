@@ -8,7 +8,6 @@
 import { expose } from 'threads/worker';
 import {
   DONE,
-  packNumbers,
   QUEUED,
   RUNNING,
   SHARED_BUSY,
@@ -16,17 +15,15 @@ import {
   SHARED_PROGRESS_START,
   SHARED_RING_START,
   STOP,
-  unwrapTransfers,
   type AbortMessage,
-  type DoneMessage,
   type HostMessage,
   type InitSpec,
   type RunMessage,
   type WireError,
   type WorkerApi,
-  type WorkerMessage,
 } from '../protocol.cjs';
 import { encodeError } from './encode-error.cjs';
+import { flush, flushSoon, queueDone, queueMessage, setChannel, type Channel } from './outbox.cjs';
 import { grantCredit, runStream, stopStream, UnsendableValue } from './stream.cjs';
 import { abortChunk, enterChunk, installHooks, leaveChunk } from './task-context.cjs';
 import { defineTask, explainError, getTask, type LoadedTask, type TaskEntry } from './task-loader.cjs';
@@ -46,10 +43,6 @@ export interface WorkerEnv {
   defer(fn: () => void): void;
 }
 
-export interface Channel {
-  post(batch: WorkerMessage[], transfers: object[] | undefined): void;
-}
-
 let env: WorkerEnv;
 let port: Channel;
 let shared: Int32Array;
@@ -67,9 +60,10 @@ export function serve(platformEnv: WorkerEnv): void {
       viaMessages = buffer === null;
       shared = new Int32Array(buffer ?? new ArrayBuffer(SHARED_LENGTH * 4));
       port = env.listen(p, onBatch);
+      setChannel(port);
       env.onCrash(die, exiting);
       installHooks((m) => {
-        outbox.push(m);
+        queueMessage(m);
         flushSoon();
       });
       if (init) await runInitializer(init);
@@ -102,26 +96,15 @@ function stopRunning(m: AbortMessage): void {
   shared[SHARED_RING_START + m.ring] = STOP;
   abortChunk(run.m.id, m.name, m.message);
   if (run.m.stream) stopStream();
-  outbox.push({ k: 'stopping', id: run.m.id });
+  queueMessage({ k: 'stopping', id: run.m.id });
   flush();
-}
-
-let flushQueued = false;
-/** Progress goes home soon, not only when the item ends. */
-function flushSoon(): void {
-  if (flushQueued) return;
-  flushQueued = true;
-  queueMicrotask(() => {
-    flushQueued = false;
-    flush();
-  });
 }
 
 /** QUEUED → RUNNING, unless the host withdrew the chunk first. */
 function claim(ring: number): boolean | Promise<boolean> {
   const cell = SHARED_RING_START + ring;
   if (!viaMessages) return Atomics.compareExchange(shared, cell, QUEUED, RUNNING) === QUEUED;
-  outbox.push({ k: 'claim', ring });
+  queueMessage({ k: 'claim', ring });
   flush();
   return new Promise<boolean>((resolve) =>
     claims.set(ring, (ok) => {
@@ -161,7 +144,7 @@ async function pump(): Promise<void> {
     const claimed = claim(m.ring);
     if (!(claimed === true || (claimed !== false && (await claimed)))) {
       // Withdrawn by the host before we got to it: acknowledge so the ring slot is freed.
-      outbox.push({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
+      queueMessage({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
       continue;
     }
     // This ring slot may hold the index of an earlier chunk: a crash report must not read it.
@@ -216,8 +199,7 @@ async function runStreamItem(fn: LoadedTask, run: Running): Promise<void> {
     }
     await runStream(id, result, {
       send: (msg, transfer) => {
-        outbox.push(msg);
-        if (transfer) (outTransfers ??= []).push(...transfer);
+        queueMessage(msg, transfer);
         flush();
       },
       defer: env.defer,
@@ -256,7 +238,7 @@ function runItems(fn: LoadedTask, run: Running, from: number): PromiseLike<unkno
       break;
     }
     if (timed) {
-      outbox.push({ k: 'start', id, item: i });
+      queueMessage({ k: 'start', id, item: i });
       flush();
     }
     sh[progress] = i;
@@ -284,83 +266,13 @@ function failItem(run: Running, err: unknown): void {
   (run.errors ??= new Array(run.m.items.length))[i] = encodeError(explainError(err, run.entry!));
 }
 
-/**
- * What goes home in the next message. Outcomes leave before the next chunk starts (so a
- * quick task's result never waits behind a slow one); acknowledgements of withdrawn
- * chunks, which cost no time, travel with them.
- */
-let outbox: WorkerMessage[] = [];
-let outTransfers: object[] | undefined;
 let current: Running | undefined;
-
-function flush(): void {
-  if (outbox.length === 0) return;
-  const batch = outbox;
-  const transfers = outTransfers;
-  outbox = [];
-  outTransfers = undefined;
-  try {
-    port.post(batch, transfers);
-  } catch {
-    postOneByOne(batch);
-  }
-}
-
-function queueDone(msg: DoneMessage & { values: unknown[] }): void {
-  const packed = packNumbers(msg.values);
-  // Numbers carry no transfer() markers.
-  const { values, moved } = packed ? { values: packed, moved: [packed.buffer] } : unwrapTransfers(msg.values);
-  if (moved) (outTransfers ??= []).push(...moved);
-  outbox.push(values === msg.values ? msg : { ...msg, values });
-}
-
-/** A result that cannot be cloned fails that item only; the rest still go home. */
-function postOneByOne(batch: WorkerMessage[]): void {
-  for (const msg of batch) {
-    try {
-      port.post([msg], undefined);
-      continue;
-    } catch {
-      if (msg.k === 'values') throw new UnsendableValue(Array.prototype.find.call(msg.values, uncloneable));
-      if (msg.k !== 'done') throw new Error('unreachable: control messages are plain data');
-    }
-    const errors = msg.errors ?? new Array(msg.values.length);
-    msg.values.forEach((v, i) => {
-      try {
-        structuredClone(v);
-      } catch (err) {
-        msg.values[i] = undefined;
-        errors[i] = {
-          kind: 'serialization',
-          message: `the task's result cannot be sent back to the host: ${typeName(v)} could not be cloned (${(err as Error).message}); return plain data`,
-        };
-      }
-    });
-    port.post([{ ...msg, errors }], undefined);
-  }
-}
 
 function sendPartial(): void {
   if (!current) return;
   const { m, values, errors } = current;
   current = undefined;
-  outbox.push({ k: 'partial', id: m.id, values: values.slice(), errors: errors?.slice(0, values.length) ?? null });
-}
-
-function uncloneable(v: unknown): boolean {
-  try {
-    structuredClone(v);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
-  if (typeof v !== 'object') return typeof v;
-  return v.constructor?.name ? `an instance of ${v.constructor.name}` : 'an object';
+  queueMessage({ k: 'partial', id: m.id, values: values.slice(), errors: errors?.slice(0, values.length) ?? null });
 }
 
 // threads.js swallows uncaught errors in workers and keeps them alive with the task
@@ -380,6 +292,6 @@ function die(err: unknown): never {
 // should know it was an exit call and not a kill from outside.
 function exiting(code: number): void {
   sendPartial();
-  outbox.push({ k: 'exit', code });
+  queueMessage({ k: 'exit', code });
   flush();
 }
