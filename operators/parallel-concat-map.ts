@@ -63,19 +63,25 @@ export function parallelConcatMap<T, R>(
       const start = (value: T): void => {
         const inner = { buffer: [], done: false } as unknown as Inner<R>;
         inners.push(inner);
-        inner.stream = startTaskStream<R>(runner, task, [value], {
-          next: (values) => (inner === inners[0] ? emit(inner, values) : inner.buffer.push(...Array.from(values))),
-          error: (error) => {
-            inner.done = true;
-            inner.failure = { error };
-            if (inner === inners[0]) advance();
-          },
-          complete: () => {
-            inner.done = true;
-            if (inner === inners[0]) advance();
-            else fill(); // 'auto' widens by the finished ones waiting
-          },
-        });
+        try {
+          inner.stream = startTaskStream<R>(runner, task, [value], {
+            next: (values) => (inner === inners[0] ? emit(inner, values) : inner.buffer.push(...Array.from(values))),
+            error: (error) => {
+              inner.done = true;
+              inner.failure = { error };
+              if (inner === inners[0]) advance();
+              else fill(); // 'auto' widens by the finished ones waiting
+            },
+            complete: () => {
+              inner.done = true;
+              if (inner === inners[0]) advance();
+              else fill(); // 'auto' widens by the finished ones waiting
+            },
+          });
+        } catch (err) {
+          inners.pop(); // it never started: there is nothing to cancel
+          throw err;
+        }
       };
       /** The head is done (or became the head): pass on what the next heads already have. */
       const advance = (): void => {
@@ -95,7 +101,11 @@ export function parallelConcatMap<T, R>(
         if (sourceDone && inners.length === 0 && pending.length === 0 && !subscriber.closed) subscriber.complete();
       };
       const fill = (): void => {
-        while (pending.length > 0 && inners.length < limit() && !subscriber.closed) start(pending.shift()!);
+        try {
+          while (pending.length > 0 && inners.length < limit() && !subscriber.closed) start(pending.shift()!);
+        } catch (err) {
+          subscriber.error(err); // the executor shut down or broke: the output ends with why
+        }
       };
 
       const subscription = source.subscribe({

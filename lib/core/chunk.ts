@@ -24,9 +24,10 @@ export interface ChunkHandle {
   /** True once a worker has started the chunk. */
   started(): boolean;
   /**
-   * Cancels what has not run. A running chunk is stopped by terminating (and replacing)
-   * its worker when `stopRunning`, else it finishes its current item and skips the rest.
-   * `complete` is still called.
+   * Cancels what has not run. A running chunk is stopped when `stopRunning`: its items fail
+   * now, its task's signal aborts, and its worker is terminated and replaced only if the
+   * task does not settle within cancelGrace; else it finishes its current item and skips
+   * the rest. `complete` is still called.
    */
   cancel(stopRunning: boolean): void;
   /** A streaming chunk may send values up to `total` (see STREAM_CREDIT). */

@@ -101,7 +101,7 @@ class MapRun<T, R> {
     this.#autoMax = AUTO_MAX * runner.parallelism;
     this.#ordered = options.ordered !== false;
     this.#mode = options.errors ?? 'ordered';
-    // A timed task is stopped by terminating its worker: one item per chunk keeps that to one task.
+    // A timed task is stopped on its own (its signal, then its worker if it does not stop): one item per chunk.
     const timed = options.taskTimeout !== undefined || runner.defaultTimeout !== undefined;
     const size = timed ? 1 : options.chunksize;
     this.#sizer = size === undefined || size === 'auto' ? autoSizer() : fixedSizer(size);

@@ -122,7 +122,8 @@ export class ThreadPoolExecutor extends ExecutorBase {
     return {
       workers: this.#workers.live(),
       idleWorkers: this.#workers.idle(),
-      queued: Math.max(0, s.queuedItems + s.inflightItems - running),
+      // A stopped task still running counts in `running`, not in inflightItems.
+      queued: Math.max(0, s.queuedItems + s.inflightItems + s.stoppingItems() - running),
       running,
     };
   }

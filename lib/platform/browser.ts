@@ -2,7 +2,8 @@
  * The browser platform: web workers spawned with threads.js from our worker runtime,
  * bundled at build time and started as a BlobWorker from text (so users need no bundler
  * plugin). Browsers have no exit event: a worker's death is either ours (terminate) or
- * its own crash report, after which it closes itself.
+ * its own crash report, after which it closes itself. Known gap: a task that calls
+ * self.close() itself is not seen, and its future does not settle.
  */
 import { BlobWorker, spawn, Transfer } from 'threads';
 import type { HostMessage, InitSpec, WorkerMessage } from '../protocol.cjs';

@@ -32,6 +32,10 @@ export class PoolChunk implements ChunkHandle {
   /** While a stopped chunk's worker has time to settle it (see stop-path.ts). */
   stopTimer: ReturnType<typeof setTimeout> | undefined;
   stoppedAt = 0;
+  /** Its worker said it heard the stop: only the grace running out may terminate it now. */
+  heard = false;
+  /** Its grace ran out (the timer fired). */
+  graceOver = false;
   /** It carried transfer()ed buffers to a worker: if that worker dies, they are gone. */
   moved = false;
   /** What a dying worker reported of this chunk: outcomes of its first items. */

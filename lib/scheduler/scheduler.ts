@@ -12,7 +12,7 @@ import type { ChunkSink } from '../core/chunk.js';
 import type { EncodedTask } from '../core/task.js';
 import { PoolChunk, unsendable, type ChunkControl, type ChunkLimits } from './pool-chunk.js';
 import { takeWaitingChunk } from './stealing.js';
-import { answeredStop, beginStop } from './stop-path.js';
+import { answeredStop, beginStop, stillInGrace } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
 
@@ -95,9 +95,9 @@ export class Scheduler implements ChunkControl {
 
   /** No worker may idle while a chunk waits behind another (see stealing.ts). */
   #steal(): void {
-    for (let thief = this.workers.firstIdle(); thief; thief = this.workers.firstIdle()) {
+    for (const thief of this.workers.idleSlots()) {
       const loot = takeWaitingChunk(this.workers.all(), thief);
-      if (!loot) return;
+      if (!loot) continue; // another idle worker may take what this one must not (a chunk it skipped)
       loot.slot.handOver(loot.chunk);
       this.inflightItems -= loot.chunk.args.length;
       this.#send(thief, loot.chunk);
@@ -232,14 +232,30 @@ export class Scheduler implements ChunkControl {
 
   /** The stopped chunk did not settle in time: its worker goes, the others' chunks move on. */
   #terminateFor(slot: WorkerSlot, chunk: PoolChunk): void {
-    this.#stopping.delete(chunk);
-    if (!slot.inflight.has(chunk.id)) return this.dispatch(); // it settled in time, or its worker died anyway
+    if (!slot.inflight.has(chunk.id)) return this.#stopped(chunk); // it settled in time, or its worker died anyway
+    const wasReady = slot.ready;
+    slot.ready = false; // draining dispatches: nothing new may go to a worker that may be terminated next
     slot.drain();
-    if (!slot.inflight.has(chunk.id)) return;
+    if (!slot.inflight.has(chunk.id)) {
+      slot.ready = wasReady && !slot.dead;
+      return this.#stopped(chunk);
+    }
+    if (stillInGrace(chunk)) {
+      slot.ready = wasReady && !slot.dead; // it heard (the drain found its answer): the grace decides
+      return;
+    }
+    this.#stopped(chunk);
     slot.terminate('stopped to cancel its task');
     slot.release(chunk);
     this.#rescue(slot, new WorkerCrashedError('terminated while stopping another task', undefined));
     this.workers.remove(slot, true);
+    this.dispatch();
+  }
+
+  /** A stopped chunk is over, one way or the other. */
+  #stopped(chunk: PoolChunk): void {
+    clearTimeout(chunk.stopTimer);
+    this.#stopping.delete(chunk);
     this.dispatch();
   }
 
@@ -255,6 +271,7 @@ export class Scheduler implements ChunkControl {
     const requeue: PoolChunk[] = [];
     for (const chunk of slot.inflight.values()) {
       slot.release(chunk);
+      clearTimeout(chunk.stopTimer);
       this.#stopping.delete(chunk);
       if (chunk.state !== 'sent') continue;
       this.inflightItems -= chunk.args.length;
@@ -291,6 +308,7 @@ export class Scheduler implements ChunkControl {
       return chunks;
     });
     this.inflightItems = 0;
+    for (const chunk of this.#stopping) clearTimeout(chunk.stopTimer);
     this.#stopping.clear();
     for (const chunk of [...queued, ...sent]) chunk.failAll(error);
     this.dispatch();
@@ -303,6 +321,13 @@ export class Scheduler implements ChunkControl {
     const sent = this.workers.all().flatMap((slot) => [...slot.inflight.values()]);
     for (const chunk of [...queued, ...sent]) this.withdraw(chunk);
     this.dispatch();
+  }
+
+  /** Items of stopped chunks whose task is still running (their worker still counts them as running). */
+  stoppingItems(): number {
+    let n = 0;
+    for (const chunk of this.#stopping) n += chunk.args.length;
+    return n;
   }
 
   #idle(): boolean {

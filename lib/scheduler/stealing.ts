@@ -20,20 +20,28 @@ export function takeWaitingChunk(
   slots: readonly WorkerSlot[],
   thief: WorkerSlot,
 ): { slot: WorkerSlot; chunk: PoolChunk } | undefined {
-  for (const slot of slots) {
-    if (slot === thief || !slot.ready || slot.inflight.size < 2) continue;
-    let ahead = false;
-    for (const chunk of slot.inflight.values()) {
-      const state = slot.ringState(chunk);
-      if (state !== QUEUED) {
-        ahead ||= state === RUNNING || state === STOP;
-        continue;
+  // The oldest first (ids grow with submission): the head of an ordered map is freed first.
+  // A candidate that its worker claims meanwhile fails the compare-exchange: look again.
+  for (let tries = 0; tries < 4; tries++) {
+    let best: { slot: WorkerSlot; chunk: PoolChunk } | undefined;
+    for (const slot of slots) {
+      if (slot === thief || !slot.ready || slot.inflight.size < 2) continue;
+      let ahead = false;
+      for (const chunk of slot.inflight.values()) {
+        const state = slot.ringState(chunk);
+        if (state !== QUEUED) {
+          ahead ||= state === RUNNING || state === STOP;
+          continue;
+        }
+        // Moved buffers live in that worker now; a chunk this thief skipped must be acknowledged first.
+        const takeable = ahead && !chunk.moved && chunk.state === 'sent' && !thief.awaitsSkip(chunk.id);
+        ahead = true;
+        if (takeable && (!best || chunk.id < best.chunk.id)) best = { slot, chunk };
+        if (takeable) break; // later chunks of this worker are younger
       }
-      // Moved buffers live in that worker now; a chunk this thief skipped must be acknowledged first.
-      const takeable = ahead && !chunk.moved && chunk.state === 'sent' && !thief.awaitsSkip(chunk.id);
-      ahead = true;
-      if (takeable && slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN) === QUEUED) return { slot, chunk };
     }
+    if (!best) return undefined;
+    if (best.slot.compareExchangeRing(best.chunk, QUEUED, WITHDRAWN) === QUEUED) return best;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@
  * code: no signal can reach the task, so waiting would only keep the CPU busy), or whose
  * task has not settled after cancelGrace, is terminated and replaced.
  */
+import { platform } from '#platform';
 import type { PoolChunk } from './pool-chunk.js';
 import type { WorkerSlot } from './worker-slot.js';
 
@@ -20,18 +21,33 @@ export const DEFAULT_CANCEL_GRACE = 50;
 /** How long a worker has to say it heard the stop. Its answer is one message on a free event loop. */
 const HEAR_MS = 5;
 
+/** True while a stopped chunk's worker still has time: it heard, and its grace timer has not fired. */
+export function stillInGrace(chunk: PoolChunk): boolean {
+  return chunk.heard && !chunk.graceOver;
+}
+
 export function beginStop(slot: WorkerSlot, chunk: PoolChunk, error: Error, terminate: () => void): void {
   const grace = chunk.limits.graceMs;
   if (grace <= 0 || slot.dead) return terminate();
   slot.postAbort(chunk, error);
   chunk.stoppedAt = performance.now();
-  chunk.stopTimer = setTimeout(terminate, Math.min(grace, HEAR_MS));
+  // Judged one macrotask later: an answer already posted (a browser cannot drain its port
+  // synchronously) is handled first.
+  chunk.stopTimer = setTimeout(() => platform.macrotask(terminate), Math.min(grace, HEAR_MS));
 }
 
 /** The worker heard: its task has the rest of cancelGrace to settle. */
 export function answeredStop(chunk: PoolChunk, terminate: () => void): void {
-  if (chunk.stopTimer === undefined) return;
+  if (chunk.stopTimer === undefined || chunk.heard) return;
+  chunk.heard = true;
   clearTimeout(chunk.stopTimer);
   const left = chunk.limits.graceMs - (performance.now() - chunk.stoppedAt);
-  chunk.stopTimer = setTimeout(terminate, Math.max(0, left));
+  // The timer itself says the grace is over: timers round, so the clock may disagree by a fraction.
+  chunk.stopTimer = setTimeout(
+    () => {
+      chunk.graceOver = true;
+      terminate();
+    },
+    Math.max(0, Math.ceil(left)),
+  );
 }

@@ -63,12 +63,13 @@ export class WorkerSet {
     return best;
   }
 
-  /** A ready worker with nothing in flight that may take more work. */
-  firstIdle(): WorkerSlot | undefined {
+  /** Ready workers with nothing in flight that may take more work (a snapshot: the caller may give them some). */
+  idleSlots(): WorkerSlot[] {
+    const idle: WorkerSlot[] = [];
     for (const s of this.#slots) {
-      if (s.ready && s.inflight.size === 0 && s.hasRoom() && s.itemsSent < this.options.maxTasksPerWorker) return s;
+      if (s.ready && s.inflight.size === 0 && s.hasRoom() && s.itemsSent < this.options.maxTasksPerWorker) idle.push(s);
     }
-    return undefined;
+    return idle;
   }
 
   /** Starts workers for queued chunks that no worker can take now. */

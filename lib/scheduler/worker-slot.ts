@@ -68,6 +68,7 @@ export class WorkerSlot {
   #flushScheduled = false;
   #requested: string | undefined;
   #lastError: { reason: string; error: unknown } | undefined;
+  #crash: { reason: string; error: unknown } | undefined;
   #referenced = true;
   #onDeath: ((death: Death) => void) | undefined;
   #exitCall: number | undefined;
@@ -295,8 +296,9 @@ export class WorkerSlot {
     this.#markExited();
   }
 
+  /** The worker's own crash report: it names the cause, whatever the platform said around it. */
   noteCrash(reason: string, error: unknown): void {
-    this.#lastError = { reason, error };
+    this.#crash ??= { reason, error }; // the first report is the cause
   }
 
   /** The worker reported a process.exit(code) call. */
@@ -312,8 +314,8 @@ export class WorkerSlot {
     const requested = this.#requested !== undefined;
     const death: Death = requested
       ? { reason: this.#requested!, exitCode: undefined, requested }
-      : this.#lastError
-        ? { ...this.#lastError, exitCode: undefined, requested }
+      : (this.#crash ?? this.#lastError)
+        ? { ...(this.#crash ?? this.#lastError)!, exitCode: undefined, requested }
         : this.#exitCall !== undefined
           ? { reason: `the task called process.exit(${this.#exitCall})`, exitCode: this.#exitCall, requested }
           : {

@@ -65,7 +65,12 @@ function postOneByOne(batch: WorkerMessage[]): void {
       port.post([msg], undefined);
       continue;
     } catch {
-      if (msg.k === 'values') throw new UnsendableValue(Array.prototype.find.call(msg.values, uncloneable));
+      if (msg.k === 'values') {
+        // The values before the bad one still go home; then the stream fails.
+        const bad = Array.prototype.findIndex.call(msg.values, uncloneable);
+        if (bad > 0) port.post([{ ...msg, values: Array.prototype.slice.call(msg.values, 0, bad) }], undefined);
+        throw new UnsendableValue(msg.values[bad]);
+      }
       if (msg.k !== 'done') throw new Error('unreachable: control messages are plain data');
     }
     const errors = msg.errors ?? new Array(msg.values.length);

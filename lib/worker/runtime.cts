@@ -189,8 +189,13 @@ async function pump(): Promise<void> {
 
 /** A streaming task (its chunk has one item): its values go home as it yields them. */
 async function runStreamItem(fn: LoadedTask, run: Running): Promise<void> {
-  const { items, spread, id } = run.m;
+  const { items, spread, id, timed } = run.m;
   shared[SHARED_BUSY] = 1;
+  if (timed) {
+    // taskTimeout counts from here, waiting for credit included.
+    queueMessage({ k: 'start', id, item: 0 });
+    flush();
+  }
   try {
     let result = spread ? fn(...(items[0] as unknown[])) : fn(items[0]);
     // An async generator object has no then(); a task that returns a promise of a stream has.
@@ -278,7 +283,10 @@ function sendPartial(): void {
 // threads.js swallows uncaught errors in workers and keeps them alive with the task
 // unfinished. A task that crashes the worker must end it, so the host can fail that
 // task with WorkerCrashedError and start a fresh worker.
+let dying = false;
 function die(err: unknown): never {
+  if (dying) return env.exit(1); // the exit itself may be reported as an error: the first reason stands
+  dying = true;
   try {
     sendPartial();
     flush();

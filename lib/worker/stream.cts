@@ -137,8 +137,14 @@ export function stopStream(): void {
 
 async function drainIterator(it: AsyncIterator<unknown>, stream: ActiveStream): Promise<void> {
   let finished = false;
-  // return() runs the generator's finally blocks; on a stop it is called even mid-await.
-  stream.onStop(() => void Promise.resolve(it.return?.()).catch(() => {}));
+  let returning: Promise<unknown> | undefined;
+  // return() runs the generator's finally blocks; on a stop it is called even mid-await, and
+  // the chunk ends only once they have run (cancelGrace bounds how long that may take).
+  stream.onStop(() => {
+    returning = Promise.resolve()
+      .then(() => it.return?.())
+      .catch(() => {});
+  });
   try {
     while (!stream.stopped) {
       const wait = stream.room();
@@ -152,7 +158,8 @@ async function drainIterator(it: AsyncIterator<unknown>, stream: ActiveStream): 
       if (!stream.stopped) stream.push(r.value);
     }
   } finally {
-    if (!finished && !stream.stopped) await it.return?.();
+    if (returning) await returning;
+    else if (!finished) await it.return?.();
   }
 }
 
@@ -169,10 +176,13 @@ function drainObservable(source: Subscribable, stream: ActiveStream): Promise<vo
       error: reject,
       complete: resolve,
     });
-    stream.onStop(() => {
+    const stop = () => {
       subscription.unsubscribe();
       resolve();
-    });
+    };
+    // A stop during subscribe() (a value that could not be sent) came before this hook.
+    if (stream.stopped) stop();
+    else stream.onStop(stop);
   });
 }
 
