@@ -47,7 +47,8 @@ export function encodeError(err: unknown, depth = 0): WireError {
   };
 }
 
-function cloneable(value: unknown): boolean {
+/** True if structured clone (postMessage) can carry `value`. */
+export function cloneable(value: unknown): boolean {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
     return true;
   }

@@ -5,6 +5,7 @@
  * the item it belongs to, never the worker.
  */
 import { packNumbers, unwrapTransfers, type DoneMessage, type WorkerMessage } from '../protocol.cjs';
+import { cloneable } from './encode-error.cjs';
 import { UnsendableValue } from './stream.cjs';
 
 /** How messages reach the host (the platform's port). */
@@ -67,7 +68,7 @@ function postOneByOne(batch: WorkerMessage[]): void {
     } catch {
       if (msg.k === 'values') {
         // The values before the bad one still go home; then the stream fails.
-        const bad = Array.prototype.findIndex.call(msg.values, uncloneable);
+        const bad = Array.prototype.findIndex.call(msg.values, (v) => !cloneable(v));
         if (bad > 0) port.post([{ ...msg, values: Array.prototype.slice.call(msg.values, 0, bad) }], undefined);
         throw new UnsendableValue(msg.values[bad]);
       }
@@ -86,15 +87,6 @@ function postOneByOne(batch: WorkerMessage[]): void {
       }
     });
     port.post([{ ...msg, errors }], undefined);
-  }
-}
-
-function uncloneable(v: unknown): boolean {
-  try {
-    structuredClone(v);
-    return false;
-  } catch {
-    return true;
   }
 }
 

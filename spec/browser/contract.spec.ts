@@ -10,15 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELPER_JS, TASKS_JS } from './fixtures.js';
-import {
-  CHROMIUM_PATH,
-  hasChromium,
-  pagePath,
-  repoRoot,
-  withBrowser,
-  type BrowserHarness,
-  type PageMode,
-} from './harness.js';
+import { pagePath, repoRoot, useBrowser, type PageMode } from './harness.js';
 
 type Outcome = Record<string, any>;
 
@@ -33,28 +25,20 @@ export function packedPackage(): { dir: string; cleanup(): void } {
 
 describe('in the browser: the packed package in headless Chromium', function () {
   this.timeout(120_000);
-  let browser: BrowserHarness | undefined;
   let pkg: ReturnType<typeof packedPackage> | undefined;
   const outcomes = new Map<PageMode, Promise<Outcome>>();
 
-  before(async function () {
-    if (!hasChromium() && !process.env.CI) {
-      console.log(`      (skipped: ${CHROMIUM_PATH} is missing; run .ci/install-browser as root)`);
-      this.skip();
-    }
+  const browser = useBrowser();
+  before(() => {
     pkg = packedPackage();
-    browser = await withBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    pkg?.cleanup();
-  });
+  after(() => pkg?.cleanup());
 
   const outcome = (mode: PageMode): Promise<Outcome> => {
     if (!outcomes.has(mode)) {
       outcomes.set(
         mode,
-        browser!.run<Outcome>({
+        browser.run<Outcome>({
           entry: pagePath('contract.ts'),
           mode,
           files: { 'tasks.js': TASKS_JS, 'helper.js': HELPER_JS },

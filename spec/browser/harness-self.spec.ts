@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_PATH, hasChromium, pagePath, withBrowser, type BrowserHarness, type PageMode } from './harness.js';
+import { pagePath, useBrowser, type PageMode } from './harness.js';
 
 const TASKS_JS = `
 export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
@@ -43,19 +43,10 @@ interface SelfCheck {
 
 describe('browser harness (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: BrowserHarness | undefined;
-
-  before(async function () {
-    if (!hasChromium() && !process.env.CI) {
-      console.log(`      (skipped: ${CHROMIUM_PATH} is missing; run .ci/install-browser as root)`);
-      this.skip();
-    }
-    browser = await withBrowser();
-  });
-  after(() => browser?.close());
+  const browser = useBrowser();
 
   const selfCheck = (mode: PageMode) =>
-    browser!.run<SelfCheck>({ entry: pagePath('self-check.ts'), mode, files: { 'tasks.js': TASKS_JS } });
+    browser.run<SelfCheck>({ entry: pagePath('self-check.ts'), mode, files: { 'tasks.js': TASKS_JS } });
 
   it('isolated: crossOriginIsolated, SharedArrayBuffer on the page and in a blob worker', async () => {
     const r = await selfCheck('isolated');
@@ -92,7 +83,7 @@ describe('browser harness (headless Chromium)', function () {
 
   it('rejects on __fail, on a page error and at the timeout, with the console lines', async () => {
     const failure = (entry: string, timeoutMs?: number) =>
-      browser!.run({ entry: pagePath(entry), mode: 'plain', timeoutMs }).then(
+      browser.run({ entry: pagePath(entry), mode: 'plain', timeoutMs }).then(
         () => expect.fail(`${entry} resolved`),
         (err: Error) => err.message,
       );
@@ -114,7 +105,7 @@ describe('browser harness (headless Chromium)', function () {
       await writeFile(join(dir, 'pkg', 'package.json'), JSON.stringify({ name: 'x', type: 'module', exports }));
       await writeFile(join(dir, 'pkg', 'browser.js'), "export const where = 'browser';\n");
       await writeFile(join(dir, 'pkg', 'node.js'), "export const where = 'node';\n");
-      const where = await browser!.run({
+      const where = await browser.run({
         entry: pagePath('probe.ts'),
         mode: 'isolated',
         packages: { 'harness-probe-pkg': join(dir, 'pkg') },

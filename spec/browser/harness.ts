@@ -275,3 +275,20 @@ async function runPage<T>(browser: Browser, opts: RunOptions): Promise<T> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+/**
+ * One browser for a describe block: launched before its tests, closed after. Skips them
+ * when Chromium is missing, unless CI is set (then a missing browser is a failure).
+ */
+export function useBrowser(): Pick<BrowserHarness, 'run'> {
+  let browser: BrowserHarness | undefined;
+  before(async function () {
+    if (!hasChromium() && !process.env.CI) {
+      console.log(`      (skipped: ${CHROMIUM_PATH} is missing; run .ci/install-browser as root)`);
+      this.skip();
+    }
+    browser = await withBrowser();
+  });
+  after(() => browser?.close());
+  return { run: (opts) => browser!.run(opts) };
+}

@@ -7,21 +7,12 @@ import { expect } from 'chai';
 import { readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_PATH, hasChromium, repoRoot, withBrowser, type BrowserHarness } from '../browser/harness.js';
+import { repoRoot, useBrowser } from '../browser/harness.js';
 
 describe('examples/browser in headless Chromium', function () {
   this.timeout(120_000);
-  let browser: BrowserHarness | undefined;
+  const browser = useBrowser();
   const dir = join(repoRoot(), 'examples', 'browser');
-
-  before(async function () {
-    if (!hasChromium() && !process.env.CI) {
-      console.log(`      (skipped: ${CHROMIUM_PATH} is missing; run .ci/install-browser as root)`);
-      this.skip();
-    }
-    browser = await withBrowser();
-  });
-  after(() => browser?.close());
 
   for (const mode of ['csp', 'isolated'] as const) {
     it(`draws all 400 rows through parallelMap on a ${mode} page`, async () => {
@@ -29,7 +20,7 @@ describe('examples/browser in headless Chromium', function () {
         mode === 'isolated' && process.env.RF_SCREENSHOT
           ? join(dir, 'screenshot.png')
           : join(tmpdir(), `rf-example-${mode}.png`);
-      const result = await browser!.run<{ rows: number; ms: number; workers: number }>({
+      const result = await browser.run<{ rows: number; ms: number; workers: number }>({
         entry: join(dir, 'main.ts'),
         mode,
         files: { 'mandelbrot.js': readFileSync(join(dir, 'mandelbrot.js'), 'utf8') },
