@@ -228,6 +228,28 @@ export function packNumbers(values: ArrayLike<unknown>): PackedNumbers | undefin
   return int32 ? Int32Array.from(numbers) : Float64Array.from(numbers);
 }
 
+/** What a task's result must look like to stream, on either side (API.md, "Streaming tasks"). */
+export interface Subscribable {
+  subscribe(observer: { next(v: unknown): void; error(e: unknown): void; complete(): void }): {
+    unsubscribe(): void;
+  };
+}
+
+export function isObservableLike(v: unknown): v is Subscribable {
+  return typeof v === 'object' && v !== null && typeof (v as Subscribable).subscribe === 'function';
+}
+
+export function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return (
+    typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/** A promise of a result (an async generator object has no then(), so it is no thenable). */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
+}
+
 /** Brand of a value wrapped by `transfer()`; recognised on both sides. */
 export const TRANSFER_BRAND = '__rxjsFuturesTransfer__';
 

@@ -5,7 +5,7 @@
  * without (a browser page that is not cross-origin isolated) the host holds the states
  * and the worker asks it before starting a chunk, one round trip per chunk.
  */
-import type { HostMessage, WorkerMessage } from '../protocol.cjs';
+import type { ClaimMessage, HostMessage, WorkerMessage } from '../protocol.cjs';
 
 export interface ChunkStates {
   /** What `connect` hands the worker: the shared buffer, or null for the message twin. */
@@ -18,8 +18,11 @@ export interface ChunkStates {
   progress(ring: number): number | undefined;
   /** 1 while the worker runs an item. */
   busy(): number;
-  /** Handles a chunk-state message of the worker; false if `m` is not one. */
-  handle(m: WorkerMessage): boolean;
+  /** Handles a chunk-state message of the worker (a claim); false for any other, which goes on to the scheduler. */
+  handle(m: WorkerMessage): m is ClaimMessage;
 }
 
 export type Reply = (m: HostMessage) => void;
+
+/** What the scheduler gets from a worker: everything but the chunk states' own messages. */
+export type SchedulerMessage = Exclude<WorkerMessage, ClaimMessage>;

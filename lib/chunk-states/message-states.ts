@@ -1,4 +1,4 @@
-import { DONE, QUEUED, RING_SIZE, RUNNING, STOP, type WorkerMessage } from '../protocol.cjs';
+import { DONE, QUEUED, RING_SIZE, RUNNING, STOP, type ClaimMessage, type WorkerMessage } from '../protocol.cjs';
 import type { ChunkStates, Reply } from './chunk-states.js';
 
 /**
@@ -39,7 +39,7 @@ export class MessageStates implements ChunkStates {
     return this.#active >= 0 ? 1 : 0;
   }
 
-  handle(m: WorkerMessage): boolean {
+  handle(m: WorkerMessage): m is ClaimMessage {
     if (m.k === 'claim') {
       const ok = this.compareExchange(m.ring, QUEUED, RUNNING) === QUEUED;
       if (ok) this.#active = m.ring;

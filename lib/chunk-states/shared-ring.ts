@@ -1,4 +1,12 @@
-import { QUEUED, SHARED_BUSY, SHARED_LENGTH, SHARED_PROGRESS_START, SHARED_RING_START } from '../protocol.cjs';
+import {
+  QUEUED,
+  SHARED_BUSY,
+  SHARED_LENGTH,
+  SHARED_PROGRESS_START,
+  SHARED_RING_START,
+  type ClaimMessage,
+  type WorkerMessage,
+} from '../protocol.cjs';
 import type { ChunkStates } from './chunk-states.js';
 
 /** Chunk states in a SharedArrayBuffer: claims and withdrawals need no message. */
@@ -26,7 +34,8 @@ export class SharedRing implements ChunkStates {
     return Atomics.load(this.#view, SHARED_BUSY);
   }
 
-  handle(): boolean {
+  handle(m: WorkerMessage): m is ClaimMessage {
+    void m; // the worker claims in shared memory: it sends no claim
     return false;
   }
 }

@@ -175,12 +175,11 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
   runChunk(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
     this.#assertOpen();
     const counting: ChunkSink = {
+      ...sink, // progress and values pass through as they are
       complete: (values, errors, ms) => {
         this.#count(items.length, errors);
         sink.complete(values, errors, ms);
       },
-      progress: sink.progress && ((item, value) => sink.progress!(item, value)),
-      values: sink.values && ((values) => sink.values!(values)),
     };
     const unsendable = findUnsendable(items, options.spread, false);
     const handle = unsendable

@@ -158,8 +158,8 @@ class MapRun<T, R> {
     // A head that is merely a little late (chunks finishing out of order) is not slow: widening
     // then would only hold more results in memory. Slow: twice the usual round trip.
     const head = this.#outstanding[0]!;
-    const slowIn = 2 * this.#chunkMs - (performance.now() - head.sentAt);
     if (head.values) return this.#autoBase;
+    const slowIn = 2 * this.#chunkMs - (performance.now() - head.sentAt);
     if (slowIn > 0) {
       // Nothing else may come to pump again before the head finishes: look again then.
       this.#slowHeadTimer ??= setTimeout(() => {

@@ -1,6 +1,6 @@
 import { platform } from '#platform';
 import { argsOf, type ChunkHandle, type ChunkOptions, type ChunkSink } from '../core/chunk.js';
-import { isTransferMarker } from '../protocol.cjs';
+import { isAsyncIterable, isObservableLike, isThenable, isTransferMarker } from '../protocol.cjs';
 import { CancelledError, TaskError, TaskSerializationError, TaskTimeoutError } from '../core/errors.js';
 import { ExecutorBase, type LiveStats } from '../core/executor.js';
 import type { EncodedTask } from '../core/task.js';
@@ -13,16 +13,6 @@ interface InlineChunk extends ChunkHandle {
   /** A running stream's way to stop at once (an Observable it subscribed to). */
   onStop?: () => void;
 }
-
-interface Subscribable {
-  subscribe(o: { next(v: unknown): void; error(e: unknown): void; complete(): void }): { unsubscribe(): void };
-}
-const isThenable = (v: unknown): v is PromiseLike<unknown> =>
-  typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
-const isSubscribable = (v: unknown): v is Subscribable =>
-  typeof v === 'object' && v !== null && typeof (v as Subscribable).subscribe === 'function';
-const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
-  typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 /**
  * The Executor contract on the calling thread: one task at a time, each started on a
@@ -114,7 +104,7 @@ export class InlineExecutor extends ExecutorBase {
     let result = fn(...structuredClone(args.map((a) => (isTransferMarker(a) ? a.value : a))));
     if (isThenable(result)) result = await result;
     const emit = (v: unknown) => sink.values?.([structuredClone(v)]);
-    if (isSubscribable(result)) {
+    if (isObservableLike(result)) {
       const source = result;
       await new Promise<void>((resolve, reject) => {
         const sub = source.subscribe({ next: (v) => chunk.stop || emit(v), error: reject, complete: resolve });

@@ -6,11 +6,12 @@
  */
 import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../core/errors.js';
 import { decodeError, decodeErrors } from '../core/decode-error.js';
-import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN, type WorkerMessage } from '../protocol.cjs';
+import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN } from '../protocol.cjs';
 import { findUnsendable, runPartitioned } from '../core/serialization-check.js';
 import type { ChunkSink } from '../core/chunk.js';
 import type { EncodedTask } from '../core/task.js';
 import { PoolChunk, unsendable, type ChunkControl, type ChunkLimits } from './pool-chunk.js';
+import type { SchedulerMessage } from '../chunk-states/chunk-states.js';
 import { takeWaitingChunk } from './stealing.js';
 import { answeredStop, beginStop, stillInGrace } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
@@ -130,7 +131,7 @@ export class Scheduler implements ChunkControl {
     if (handle instanceof PoolChunk) chunk.replacedBy = handle;
   }
 
-  onMessage(slot: WorkerSlot, m: WorkerMessage): void {
+  onMessage(slot: WorkerSlot, m: SchedulerMessage): void {
     if (m.k === 'crash') {
       const err = decodeError(m.error);
       slot.noteCrash(
@@ -143,7 +144,7 @@ export class Scheduler implements ChunkControl {
       slot.noteExitCall(m.code);
       return;
     }
-    if (m.k === 'claim' || (m.k === 'done' && slot.skipped(m.id))) return; // states' business; a chunk another worker took
+    if (m.k === 'done' && slot.skipped(m.id)) return; // a chunk another worker took
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
     if (m.k === 'partial') {

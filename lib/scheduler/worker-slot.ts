@@ -4,10 +4,10 @@
  * what the scheduler gives it and reports every message and its death.
  */
 import { platform } from '#platform';
-import { packNumbers, RING_SIZE, type InitSpec, type RunMessage, type WorkerMessage } from '../protocol.cjs';
+import { packNumbers, RING_SIZE, type InitSpec, type RunMessage } from '../protocol.cjs';
 import { MessageStates } from '../chunk-states/message-states.js';
 import { SharedRing } from '../chunk-states/shared-ring.js';
-import type { ChunkStates } from '../chunk-states/chunk-states.js';
+import type { ChunkStates, SchedulerMessage } from '../chunk-states/chunk-states.js';
 import { transfersOf } from '../core/transfer.js';
 import type { WorkerTransport } from '../platform/platform.js';
 import type { PoolChunk } from './pool-chunk.js';
@@ -33,7 +33,7 @@ export interface StartFailure {
 }
 
 export interface SlotListener {
-  onMessage(slot: WorkerSlot, message: WorkerMessage): void;
+  onMessage(slot: WorkerSlot, message: SchedulerMessage): void;
   /** After each batch of messages: a good moment to dispatch. */
   afterMessages(slot: WorkerSlot): void;
   onExit(slot: WorkerSlot, death: Death): void;
@@ -288,7 +288,7 @@ export class WorkerSlot {
     this.#requested ??= why;
     this.ready = false;
     if (this.#worker) {
-      void Promise.resolve(this.#worker.terminate()).catch(() => {});
+      this.#worker.terminate();
       return;
     }
     // Never made (its construction threw): nothing will exit, and it held no chunk.

@@ -8,6 +8,7 @@
 import { expose } from 'threads/worker';
 import {
   DONE,
+  isThenable,
   QUEUED,
   RUNNING,
   SHARED_BUSY,
@@ -198,10 +199,7 @@ async function runStreamItem(fn: LoadedTask, run: Running): Promise<void> {
   }
   try {
     let result = spread ? fn(...(items[0] as unknown[])) : fn(items[0]);
-    // An async generator object has no then(); a task that returns a promise of a stream has.
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      result = await result;
-    }
+    if (isThenable(result)) result = await result; // a task that returns a promise of a stream
     await runStream(id, result, {
       send: (msg, transfer) => {
         queueMessage(msg, transfer);

@@ -5,7 +5,14 @@
  * generator is pulled only while the host has granted credit, so a slow consumer bounds
  * how far it runs ahead; an Observable cannot be paused and is forwarded as it pushes.
  */
-import { packNumbers, STREAM_CREDIT, type ValuesMessage } from '../protocol.cjs';
+import {
+  isAsyncIterable,
+  isObservableLike,
+  packNumbers,
+  STREAM_CREDIT,
+  type Subscribable,
+  type ValuesMessage,
+} from '../protocol.cjs';
 
 export interface StreamIO {
   /** Sends a message to the host now (`transfer`: buffers to move with it). */
@@ -163,12 +170,6 @@ async function drainIterator(it: AsyncIterator<unknown>, stream: ActiveStream): 
   }
 }
 
-interface Subscribable {
-  subscribe(observer: { next(v: unknown): void; error(e: unknown): void; complete(): void }): {
-    unsubscribe(): void;
-  };
-}
-
 function drainObservable(source: Subscribable, stream: ActiveStream): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const subscription = source.subscribe({
@@ -184,14 +185,4 @@ function drainObservable(source: Subscribable, stream: ActiveStream): Promise<vo
     if (stream.stopped) stop();
     else stream.onStop(stop);
   });
-}
-
-function isObservableLike(v: unknown): v is Subscribable {
-  return typeof v === 'object' && v !== null && typeof (v as Subscribable).subscribe === 'function';
-}
-
-function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
-  return (
-    typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-  );
 }
