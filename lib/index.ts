@@ -4,7 +4,9 @@
  * @packageDocumentation
  * @module rxjs-futures
  */
-export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './executors/thread-pool.js';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions, type ResourceLimits } from './executors/thread-pool.js';
+export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './executors/process-pool.js';
+export type { PoolOptions } from './executors/pool-executor.js';
 export { InlineExecutor } from './executors/inline.js';
 export type { Executor, ExecutorStats, ShutdownOptions, Source, FutureStream } from './core/executor.js';
 export type { MapOptions } from './core/options.js';

@@ -45,6 +45,17 @@ export interface RunMessage {
   readonly stream?: boolean;
 }
 
+/**
+ * A child-process worker's handshake over its IPC channel, before any batch (batches are
+ * arrays, these are plain objects): the child says it is up, the host sends `connect` (the
+ * initializer, if any), the child answers once it ran.
+ */
+export type ProcessHandshake =
+  | { readonly up: true }
+  | { readonly connect: InitSpec | null }
+  | { readonly connected: true }
+  | { readonly connected: false; readonly error: WireError };
+
 /** Values a streaming task may send beyond what the host has delivered (its credit). */
 export const STREAM_CREDIT = 1024;
 

@@ -1,7 +1,8 @@
 /**
  * Build step after tsc: bundles each platform's worker runtime (lib/worker/<entry> and what
  * it imports, threads.js's worker side included) into one file.
- * - Node: dist/lib/worker/node.bundle.cjs, which a new worker thread requires. One file
+ * - Node: dist/lib/worker/node.bundle.cjs, which a new worker thread requires, and
+ *   process.bundle.cjs, which ProcessPoolExecutor forks. One file
  *   instead of ~20 modules: a worker's boot went from ~42 ms to ~31 ms here (a bare worker
  *   thread takes ~30 ms), and every cold start, respawn after a cancel and crash gains that.
  * - Browser: a classic script, written as a string module (dist/lib/platform/
@@ -15,13 +16,15 @@ import { fileURLToPath } from 'node:url';
 const dist = (p) => fileURLToPath(new URL(`../dist/lib/${p}`, import.meta.url));
 const common = { bundle: true, target: 'es2022', legalComments: 'none', logLevel: 'warning' };
 
-await build({
-  ...common,
-  entryPoints: [dist('worker/node.cjs')],
-  outfile: dist('worker/node.bundle.cjs'),
-  platform: 'node',
-  format: 'cjs',
-});
+for (const entry of ['node', 'process']) {
+  await build({
+    ...common,
+    entryPoints: [dist(`worker/${entry}.cjs`)],
+    outfile: dist(`worker/${entry}.bundle.cjs`),
+    platform: 'node',
+    format: 'cjs',
+  });
+}
 
 const browser = await build({
   ...common,

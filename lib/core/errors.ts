@@ -46,23 +46,28 @@ export class TaskTimeoutError extends FuturesError {
 
 /**
  * The worker running the task died (process.exit, out of memory, an uncaught
- * asynchronous error, or termination). The pool replaced it; other tasks are unaffected.
+ * asynchronous error, a native crash, or termination). The pool replaced it; other tasks
+ * are unaffected.
  * @example
  * const e = await ex.submit(() => process.exit(3)).exception(); // e.exitCode === 3
  */
 export class WorkerCrashedError extends FuturesError {
+  /** The signal that killed a worker process (`'SIGSEGV'`, `'SIGABRT'`, `'SIGKILL'`…); undefined for threads. */
+  readonly signal: string | undefined;
+
   constructor(
     /** Why the worker died, in words, e.g. `'the task called process.exit(3)'`. */
     readonly reason: string,
-    /** The worker's exit code, when it exited with one. */
+    /** The code the task passed to `process.exit`, where there was one. */
     readonly exitCode: number | undefined,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { signal?: string },
   ) {
     super(
       `the worker running this task died (${reason}${exitCode === undefined ? '' : `, exit code ${exitCode}`}); ` +
         'it was replaced and other tasks are unaffected',
       options,
     );
+    this.signal = options?.signal;
   }
 }
 

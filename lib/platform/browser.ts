@@ -129,7 +129,7 @@ class BrowserTransport implements WorkerTransport {
     this.#worker.terminate();
     macrotask(() => {
       this.#port?.close();
-      this.events.exit(undefined);
+      this.events.exit({});
     });
   }
 }

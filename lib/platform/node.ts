@@ -1,6 +1,7 @@
 /**
  * The Node platform: worker threads spawned with threads.js, driven over a MessageChannel
- * of their own; deaths seen through the Worker's `exit` and `error` events.
+ * of their own, deaths seen through the Worker's `exit` and `error` events; and worker
+ * processes (node-process.ts).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -8,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { HostMessage, InitSpec, WorkerMessage } from '../protocol.cjs';
+import { ProcessTransport } from './node-process.js';
 import { createThreadsWorker, type ThreadsWorker } from './node-worker.js';
 import type { Platform, SpawnOptions, WorkerEvents, WorkerTransport } from './platform.js';
 
@@ -36,6 +38,7 @@ export const platform: Platform = {
     return url;
   },
   spawnWorker: (options, events) => new NodeTransport(options, events),
+  spawnProcess: (options, events) => new ProcessTransport(options, events),
 };
 
 function absoluteUrl(module: string): URL {
@@ -69,7 +72,7 @@ class NodeTransport implements WorkerTransport {
       // in our port: take them first, so that they count and the reason is right.
       this.drain();
       this.#port?.close();
-      events.exit(code);
+      events.exit({ code });
     });
   }
 

@@ -102,7 +102,7 @@ export class PoolChunk implements ChunkHandle {
     const lost = new WorkerCrashedError(
       `${(crash as WorkerCrashedError).reason ?? crash.message}; this task had finished, but its result was lost with the worker`,
       (crash as WorkerCrashedError).exitCode,
-      { cause: crash },
+      { cause: crash, signal: (crash as WorkerCrashedError).signal },
     );
     const values: unknown[] = new Array(n);
     const done = this.partial; // what the worker managed to report before dying
@@ -139,6 +139,6 @@ export function unsendable(crash: Error): WorkerCrashedError {
   return new WorkerCrashedError(
     `${c.reason ?? crash.message}; it had not started, but the buffers it moved with transfer() went with the worker, so it cannot run elsewhere`,
     c.exitCode,
-    { cause: crash },
+    { cause: crash, signal: c.signal },
   );
 }

@@ -262,7 +262,7 @@ export class Scheduler implements ChunkControl {
 
   /** A worker died: chunks it never started go back to the queue, the started ones fail. */
   onExit(slot: WorkerSlot, death: Death): void {
-    const crash = new WorkerCrashedError(death.reason, death.exitCode, { cause: death.error });
+    const crash = new WorkerCrashedError(death.reason, death.exitCode, { cause: death.error, signal: death.signal });
     this.#rescue(slot, crash);
     this.workers.remove(slot, !death.requested);
     this.dispatch();

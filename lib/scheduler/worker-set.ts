@@ -6,6 +6,7 @@
 import { platform } from '#platform';
 import { BrokenExecutorError } from '../core/errors.js';
 import type { InitSpec, WorkerMessage } from '../protocol.cjs';
+import type { WorkerSpawner } from '../platform/platform.js';
 import { WorkerSlot, type Death, type SlotListener, type StartFailure } from './worker-slot.js';
 
 export interface WorkerSetOptions {
@@ -13,8 +14,7 @@ export interface WorkerSetOptions {
   readonly minWorkers: number;
   readonly idleTimeout: number;
   readonly maxTasksPerWorker: number;
-  readonly name?: string;
-  readonly resourceLimits?: object;
+  readonly spawner: WorkerSpawner;
   readonly init: InitSpec | null;
 }
 
@@ -87,11 +87,7 @@ export class WorkerSet {
   }
 
   #spawn(): void {
-    const slot = new WorkerSlot(this.#owner, {
-      name: this.options.name,
-      resourceLimits: this.options.resourceLimits,
-      init: this.options.init,
-    });
+    const slot = new WorkerSlot(this.#owner, { spawner: this.options.spawner, init: this.options.init });
     this.#slots.push(slot);
     slot.start().then(
       () => {

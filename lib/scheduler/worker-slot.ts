@@ -1,26 +1,28 @@
 /**
- * One worker: made by the platform (threads.js underneath), then driven over its own
- * channel and a small ring of chunk states. Knows nothing of queues or futures; it sends
- * what the scheduler gives it and reports every message and its death.
+ * One worker: made by the pool's spawner (a thread through threads.js, or a child process),
+ * then driven over its own channel and a small ring of chunk states. Knows nothing of
+ * queues or futures; it sends what the scheduler gives it and reports every message and
+ * its death.
  */
 import { platform } from '#platform';
-import { packNumbers, RING_SIZE, type InitSpec, type RunMessage } from '../protocol.cjs';
+import { packNumbers, RING_SIZE, type HostMessage, type InitSpec, type RunMessage } from '../protocol.cjs';
 import { MessageStates } from '../chunk-states/message-states.js';
 import { SharedRing } from '../chunk-states/shared-ring.js';
 import type { ChunkStates, SchedulerMessage } from '../chunk-states/chunk-states.js';
 import { transfersOf } from '../core/transfer.js';
-import type { WorkerTransport } from '../platform/platform.js';
+import type { WorkerEnd, WorkerSpawner, WorkerTransport } from '../platform/platform.js';
 import type { PoolChunk } from './pool-chunk.js';
 
 export interface SlotOptions {
-  readonly name?: string;
-  readonly resourceLimits?: object;
+  readonly spawner: WorkerSpawner;
   readonly init: InitSpec | null;
 }
 
 export interface Death {
   readonly reason: string;
   readonly exitCode: number | undefined;
+  /** The signal that ended a worker process. */
+  readonly signal?: string;
   readonly error?: unknown;
   /** The scheduler asked for it (idle retirement, timeout, cancellation, shutdown). */
   readonly requested: boolean;
@@ -63,7 +65,8 @@ export class WorkerSlot {
   readonly #handedOver = new Map<number, number>();
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
   #knownTasks = new Set<number>();
-  #outbox: RunMessage[] = [];
+  /** Chunks and chunk-state replies for the next message: one write per tick (a process pays ~40 µs per write). */
+  #outbox: HostMessage[] = [];
   #outTransfers: object[] | undefined;
   #flushScheduled = false;
   #requested: string | undefined;
@@ -82,18 +85,17 @@ export class WorkerSlot {
 
   /** Makes the worker; any throw here is a start failure, reported by start(). */
   #create(): WorkerTransport {
-    this.#states = platform.sharedMemory()
-      ? new SharedRing()
-      : new MessageStates((m) => this.#worker?.post([m], undefined));
-    return platform.spawnWorker(this.options, {
+    const { spawner } = this.options;
+    this.#states = spawner.sharedMemory ? new SharedRing() : new MessageStates((m) => this.#post(m));
+    return spawner.spawn({
       message: (batch) => {
         for (const m of batch) if (!this.#states.handle(m)) this.listener.onMessage(this, m);
         this.listener.afterMessages(this);
       },
       error: (reason, error) => (this.#lastError ??= { reason, error }),
-      exit: (code) => {
+      exit: (end) => {
         this.ready = false;
-        this.#died(code);
+        this.#died(end);
       },
     });
   }
@@ -174,10 +176,19 @@ export class WorkerSlot {
     this.inflight.set(chunk.id, chunk);
     this.itemsSent += chunk.args.length;
     this.setBusy(true);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      platform.soon(this.#flush);
-    }
+    this.#flushSoon();
+  }
+
+  /** Queues a control message (a claim's answer, a stop) for this tick's message. */
+  #post(m: HostMessage): void {
+    this.#outbox.push(m);
+    this.#flushSoon();
+  }
+
+  #flushSoon(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    platform.soon(this.#flush);
   }
 
   readonly #flush = (): void => {
@@ -195,6 +206,10 @@ export class WorkerSlot {
     }
     const lostDefs = new Map<number, RunMessage['def']>();
     for (let msg of batch) {
+      if ('c' in msg) {
+        this.#worker!.post([msg], undefined); // control messages are plain data
+        continue;
+      }
       if (!msg.def && lostDefs.has(msg.task)) msg = { ...msg, def: lostDefs.get(msg.task) };
       try {
         this.#worker!.post([msg], undefined);
@@ -306,26 +321,38 @@ export class WorkerSlot {
     this.#exitCall = code;
   }
 
-  #died(code: number | undefined): void {
+  #died(end: WorkerEnd): void {
     if (this.dead) return;
     this.dead = true;
     this.ready = false;
     clearTimeout(this.idleTimer);
-    const requested = this.#requested !== undefined;
-    const death: Death = requested
-      ? { reason: this.#requested!, exitCode: undefined, requested }
-      : (this.#crash ?? this.#lastError)
-        ? { ...(this.#crash ?? this.#lastError)!, exitCode: undefined, requested }
-        : this.#exitCall !== undefined
-          ? { reason: `the task called process.exit(${this.#exitCall})`, exitCode: this.#exitCall, requested }
-          : {
-              reason: `the worker thread was stopped from outside${code === undefined ? '' : ` (exit code ${code})`}`,
-              exitCode: undefined,
-              requested,
-            };
+    const death = this.#judge(end);
     if (this.#onDeath) this.#worker?.releaseSpawn(); // died while starting
     this.#onDeath?.(death);
     this.#markExited();
     this.listener.onExit(this, death);
+  }
+
+  /** Why it died: what we asked for, else what the worker itself said, else what the platform saw. */
+  #judge({ code, signal, reason, exitCall }: WorkerEnd): Death {
+    const requested = this.#requested !== undefined;
+    if (requested) return { reason: this.#requested!, exitCode: undefined, signal, requested };
+    const told = this.#crash ?? this.#lastError;
+    if (told) return { ...told, exitCode: undefined, signal, requested };
+    const exitCode = this.#exitCall ?? exitCall;
+    if (exitCode !== undefined) {
+      return { reason: `the task called process.exit(${exitCode})`, exitCode, requested };
+    }
+    const noun = this.options.spawner.noun;
+    return {
+      reason:
+        reason ??
+        (signal
+          ? `the ${noun} was killed by ${signal}`
+          : `the ${noun} was stopped from outside${code === undefined ? '' : ` (exit code ${code})`}`),
+      exitCode: undefined,
+      signal,
+      requested,
+    };
   }
 }

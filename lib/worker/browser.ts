@@ -5,6 +5,7 @@
  * modules are imported by absolute URL.
  */
 import type { HostMessage, WorkerMessage } from '../protocol.cjs';
+import { expose } from 'threads/worker';
 import { serve } from './runtime.cjs';
 import { setModuleImporter } from './task-loader.cjs';
 
@@ -37,7 +38,7 @@ setModuleImporter({
   describe: (url) => url,
 });
 
-serve({
+const api = serve({
   listen(p, onBatch) {
     const port = p as Port;
     port.onmessage = (e) => onBatch(e.data);
@@ -63,3 +64,4 @@ serve({
     throw new Error('this worker has closed after a crash');
   },
 });
+expose(api as unknown as Record<string, (...args: any[]) => any>);

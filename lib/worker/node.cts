@@ -1,68 +1,18 @@
 /**
- * The worker entry on Node (a worker thread): the port is a Node MessagePort, crashes are
- * seen through `process` events, and task modules are imported with tsx registered first
- * when they are TypeScript.
+ * The worker entry of a worker thread on Node: its channel is a MessagePort handed over
+ * through threads.js's one `connect` call.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
+import { expose } from 'threads/worker';
 import type { HostMessage, WorkerMessage } from '../protocol.cjs';
+import { nodeWorkerEnv } from './node-env.cjs';
 import { serve } from './runtime.cjs';
-import { setModuleImporter } from './task-loader.cjs';
 
-let tsxRegistered: Promise<void> | undefined;
-
-setModuleImporter({
-  async load(url) {
-    if (/\.(c|m)?tsx?$/.test(url)) await registerTsx(url);
-    return (await import(url)) as Record<string, unknown>;
-  },
-  describe: (url) => (url.startsWith('file:') ? fileURLToPath(url) : url),
-});
-
-serve({
-  listen(p, onBatch) {
+const api = serve(
+  nodeWorkerEnv((p, onBatch) => {
     const port = p as MessagePort;
     port.on('message', (batch: HostMessage[]) => onBatch(batch));
     return { post: (batch: WorkerMessage[], transfers) => port.postMessage(batch, transfers as never) };
-  },
-  onCrash(die, exiting) {
-    process.on('uncaughtException', die);
-    process.on('unhandledRejection', die);
-    process.on('exit', exiting);
-  },
-  exit: (code) => process.exit(code),
-  defer: setImmediate,
-});
-
-/** TypeScript task modules: tsx's loader, resolved from the module's own location. */
-function registerTsx(url: string): Promise<void> {
-  tsxRegistered ??= (async () => {
-    // From the module's own folder first, then from the working directory. The ESM entry
-    // of tsx/esm/api is wanted (its CommonJS twin registers a path that does not exist),
-    // and require.resolve only knows the "require" condition: read tsx's exports map.
-    const api = [url, pathToFileURL(`${process.cwd()}/`).href]
-      .map((from) => {
-        try {
-          const manifest = createRequire(from).resolve('tsx/package.json');
-          const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
-            exports: Record<string, { import?: { default?: string } }>;
-          };
-          return join(dirname(manifest), pkg.exports['./esm/api']!.import!.default!);
-        } catch {
-          return undefined;
-        }
-      })
-      .find((found) => found !== undefined);
-    if (!api) {
-      throw new TypeError(
-        `task module ${fileURLToPath(url)} is TypeScript; install tsx (npm i -D tsx) and run the host with tsx, or point task() at compiled JavaScript`,
-      );
-    }
-    const { register } = (await import(pathToFileURL(api).href)) as { register: () => unknown };
-    register();
-  })();
-  return tsxRegistered;
-}
+  }),
+);
+expose(api as unknown as Record<string, (...args: any[]) => any>);

@@ -1,11 +1,11 @@
 /**
- * The code that runs inside every worker, whatever the platform. threads.js `expose`s
- * one `connect` call (see the entries node.cts and browser.ts); after it, chunks arrive
+ * The code that runs inside every worker, whatever the platform. Its one entry point is
+ * `connect` (exposed through threads.js by the thread entries node.cts and browser.ts, and
+ * called on the first IPC message by the process entry process.cts); after it, chunks arrive
  * on a channel, run one item at a time, and their outcomes go back in one message per
  * chunk. Where the host shares no memory, the ring below is a local copy and each chunk
  * is claimed by asking the host.
  */
-import { expose } from 'threads/worker';
 import {
   DONE,
   isThenable,
@@ -53,10 +53,10 @@ const claims = new Map<number, (ok: boolean) => void>();
 const queue: RunMessage[] = [];
 let busy = false;
 
-/** Exposes the worker's `connect` through threads.js. Called once by the platform's entry. */
-export function serve(platformEnv: WorkerEnv): void {
+/** The worker's API (its `connect`), for the platform's entry to expose. Called once. */
+export function serve(platformEnv: WorkerEnv): WorkerApi {
   env = platformEnv;
-  const api: WorkerApi = {
+  return {
     async connect(p, buffer, init) {
       viaMessages = buffer === null;
       shared = new Int32Array(buffer ?? new ArrayBuffer(SHARED_LENGTH * 4));
@@ -70,7 +70,6 @@ export function serve(platformEnv: WorkerEnv): void {
       if (init) await runInitializer(init);
     },
   };
-  expose(api as unknown as Record<string, (...args: any[]) => any>);
 }
 
 function onBatch(batch: HostMessage[]): void {
