@@ -17,6 +17,8 @@ const RUNTIME_PATH = fileURLToPath(new URL('../worker/process.bundle.cjs', impor
 const STDERR_TAIL = 4096;
 /** After a child's exit, how long its last messages may take to arrive before its death is judged. */
 const LAST_WORDS_MS = 1000;
+/** A child that has not loaded our runtime by then never will (threads get the same from threads.js). */
+const START_TIMEOUT_MS = 30_000;
 
 export class ProcessTransport implements WorkerTransport {
   readonly #child: ChildProcess;
@@ -57,7 +59,23 @@ export class ProcessTransport implements WorkerTransport {
   }
 
   async spawn(): Promise<void> {
-    await this.#await((m) => 'up' in m);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `the worker process did not load the rxjs-futures runtime within ${START_TIMEOUT_MS / 1000} s (check execArgv: a flag such as -e or --test runs something else)`,
+            ),
+          ),
+        START_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.#await((m) => 'up' in m), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async connect(_shared: SharedArrayBuffer | null, init: InitSpec | null): Promise<void> {
@@ -146,7 +164,30 @@ export class ProcessTransport implements WorkerTransport {
   }
 }
 
-/** The host's Node flags, less those that cannot be shared with a child (a debugger's port). */
-function hostFlags(): string[] {
-  return process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+/**
+ * Flags of the host that a child must not take: they say what Node runs (`-e code` would
+ * make every child run the host's script again, and fork its own pool: a fork bomb), or
+ * bind a debugger's port. The rest (--import tsx, --conditions, heap sizes…) is inherited.
+ */
+const NOT_INHERITED =
+  /^(-e|--eval|-p|--print|-i|--interactive|-c|--check|--input-type|--test.*|--watch.*|--inspect.*|--debug.*)$/;
+/** Those of them whose value is the next argument: always, or unless it looks like a flag. */
+const VALUE_ALWAYS = /^(-e|--eval|-p|--print|--input-type)$/;
+const VALUE_MAYBE = /^(--test-[a-z-]+|--watch-path|--inspect-port|--debug-port)$/;
+
+/** The host's Node flags that a child inherits (as `fork` would, less NOT_INHERITED). */
+export function hostFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    const name = flag.split('=', 1)[0]!;
+    if (!NOT_INHERITED.test(name)) {
+      kept.push(flag);
+      continue;
+    }
+    const next = execArgv[i + 1];
+    if (flag.includes('=') || next === undefined) continue;
+    if (VALUE_ALWAYS.test(name) || (VALUE_MAYBE.test(name) && !next.startsWith('-'))) i++;
+  }
+  return kept;
 }
