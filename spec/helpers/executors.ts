@@ -1,8 +1,22 @@
 /**
  * Runs the same contract tests against every executor of the library, so that
- * `ThreadPoolExecutor` and `InlineExecutor` are held to one contract.
+ * `ThreadPoolExecutor`, `ProcessPoolExecutor` and `InlineExecutor` are held to one contract.
  */
-import { InlineExecutor, ThreadPoolExecutor, type Executor } from '../../lib/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  InlineExecutor,
+  ProcessPoolExecutor,
+  task,
+  ThreadPoolExecutor,
+  type Executor,
+  type PoolOptions,
+  type ProcessPoolExecutorOptions,
+  type ThreadPoolExecutorOptions,
+} from '../../lib/index.js';
+import type * as Counting from '../fixtures/counting.js';
+import { readCounter, type CounterHandle } from '../fixtures/counting.js';
 
 export interface ExecutorKind {
   /** Name shown in the test titles. */
@@ -11,6 +25,10 @@ export interface ExecutorKind {
   readonly parallelism: number;
   /** True for the executor that runs tasks on the calling thread. */
   readonly inline: boolean;
+  /** True where tasks run in another process (no shared memory with the host). */
+  readonly process: boolean;
+  /** `n` counters that this executor's tasks can bump (see fixtures/counting.ts). */
+  counters(n?: number): { buffer: CounterHandle; read(index: number): number };
 }
 
 const KINDS: ReadonlyArray<ExecutorKind & { readonly make: () => Executor }> = [
@@ -18,12 +36,24 @@ const KINDS: ReadonlyArray<ExecutorKind & { readonly make: () => Executor }> = [
     name: 'ThreadPoolExecutor({ maxWorkers: 2 })',
     parallelism: 2,
     inline: false,
+    process: false,
+    counters,
     make: () => new ThreadPoolExecutor({ maxWorkers: 2 }),
+  },
+  {
+    name: 'ProcessPoolExecutor({ maxWorkers: 2 })',
+    parallelism: 2,
+    inline: false,
+    process: true,
+    counters: fileCounters,
+    make: () => new ProcessPoolExecutor({ maxWorkers: 2 }),
   },
   {
     name: 'InlineExecutor',
     parallelism: 1,
     inline: true,
+    process: false,
+    counters,
     make: () => new InlineExecutor(),
   },
 ];
@@ -50,21 +80,58 @@ export function forEachExecutor(name: string, body: (makeExecutor: () => Executo
 }
 
 /**
- * Makes ThreadPoolExecutors for one test and shuts them all down after it. Call it
- * at the top of a `describe` block.
+ * Makes executors with `make` for one test and shuts them all down after it. Call it at
+ * the top of a `describe` block.
  */
-export function usePools(): (options?: ConstructorParameters<typeof ThreadPoolExecutor>[0]) => ThreadPoolExecutor {
-  const made: ThreadPoolExecutor[] = [];
+function useMade<O, E extends Executor>(make: (options?: O) => E): (options?: O) => E {
+  const made: E[] = [];
   afterEach(async function () {
     await Promise.all(
       made.splice(0).map((ex) => ex.shutdown({ wait: true, cancelFutures: true }).catch(() => undefined)),
     );
   });
   return (options) => {
-    const ex = new ThreadPoolExecutor(options);
+    const ex = make(options);
     made.push(ex);
     return ex;
   };
+}
+
+/** ThreadPoolExecutors for one test, shut down after it. Call it at the top of a `describe` block. */
+export function usePools(): (options?: ThreadPoolExecutorOptions) => ThreadPoolExecutor {
+  return useMade((options?: ThreadPoolExecutorOptions) => new ThreadPoolExecutor(options));
+}
+
+/** ProcessPoolExecutors for one test, shut down after it. Call it at the top of a `describe` block. */
+export function useProcessPools(): (options?: ProcessPoolExecutorOptions) => ProcessPoolExecutor {
+  return useMade((options?: ProcessPoolExecutorOptions) => new ProcessPoolExecutor(options));
+}
+
+/** A pool of threads or of processes, as the specs that hold both to one behaviour see it. */
+export interface PoolKind {
+  readonly name: string;
+  readonly process: boolean;
+  /** Counters its tasks can bump (see fixtures/counting.ts). */
+  counters(n?: number): { buffer: CounterHandle; read(index: number): number };
+}
+
+/**
+ * `forEachPool('stealing', (makePool, kind) => { it(...) })` declares one `describe` per pool
+ * kind (threads, processes); pools made through `makePool` are shut down after each test.
+ */
+export function forEachPool(
+  name: string,
+  body: (makePool: (options?: PoolOptions) => ThreadPoolExecutor | ProcessPoolExecutor, kind: PoolKind) => void,
+): void {
+  const kinds: [PoolKind, (options?: PoolOptions) => ThreadPoolExecutor | ProcessPoolExecutor][] = [
+    [{ name: 'ThreadPoolExecutor', process: false, counters }, (o) => new ThreadPoolExecutor(o)],
+    [{ name: 'ProcessPoolExecutor', process: true, counters: fileCounters }, (o) => new ProcessPoolExecutor(o)],
+  ];
+  for (const [kind, make] of kinds) {
+    describe(`${name} — ${kind.name}`, function () {
+      body(useMade(make), kind);
+    });
+  }
 }
 
 /** An inline task that waits `ms` milliseconds and returns `ms`. */
@@ -81,19 +148,32 @@ export const sleepTask = (ms: number): Promise<number> => new Promise((r) => set
 /** An inline task that waits `ms` milliseconds and returns `value`. */
 export const sleepThen = <T>(ms: number, value: T): Promise<T> => new Promise((r) => setTimeout(() => r(value), ms));
 
-/** An inline task that adds 1 to the Int32 counter at `index` of a SharedArrayBuffer. */
-export const countRun = (counters: SharedArrayBuffer, index: number): number =>
-  Atomics.add(new Int32Array(counters), index, 1) + 1;
+const counting = new URL('../fixtures/counting.js', import.meta.url);
+/** A task that adds 1 to counter `index` (see fixtures/counting.ts) and returns the count. */
+export const countRun = task<typeof Counting.countRun>(counting, 'countRun');
+/** Sleeps `ms` ms, then adds 1 to counter `index`: shows whether the task ran to its end. */
+export const sleepThenCount = task<typeof Counting.sleepThenCount>(counting, 'sleepThenCount');
+/** Fails item 5; items after it are slow and count their ends in counter 0. */
+export const failAtFive = task<typeof Counting.failAtFive>(counting, 'failAtFive');
+/** Sleeps `item.ms`, then counts in counter 0. */
+export const sleepThenBump = task<typeof Counting.sleepThenBump>(counting, 'sleepThenBump');
 
-/** Sleeps `ms` ms, then adds 1 to the counter at `index`: shows whether the task ran to its end. */
-export const sleepThenCount = (ms: number, counters: SharedArrayBuffer, index: number): Promise<number> =>
-  new Promise((r) => setTimeout(() => r(Atomics.add(new Int32Array(counters), index, 1) + 1), ms));
-
-/** A SharedArrayBuffer of `n` Int32 counters, visible to the host and every worker. */
+/** A SharedArrayBuffer of `n` Int32 counters, visible to the host and every worker thread. */
 export function counters(n = 4): { buffer: SharedArrayBuffer; read(index: number): number } {
   const buffer = new SharedArrayBuffer(4 * n);
   const view = new Int32Array(buffer);
   return { buffer, read: (index) => Atomics.load(view, index) };
+}
+
+let counterRoot: string | undefined;
+/** Counters as files in a fresh directory: child processes share no memory with the host. */
+export function fileCounters(): { buffer: string; read(index: number): number } {
+  if (!counterRoot) {
+    const root = (counterRoot = mkdtempSync(join(tmpdir(), 'rxjs-futures-counters-')));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  const buffer = mkdtempSync(join(counterRoot, 'c-'));
+  return { buffer, read: (index) => readCounter(buffer, index) };
 }
 
 /** Resolves after `ms` ms (on the host). */

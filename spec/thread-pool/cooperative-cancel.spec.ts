@@ -1,14 +1,16 @@
 /**
  * Cancellation inside a task (API.md): the running task's signal aborts with the reason
- * its future gets; a task that settles in time keeps its worker (same threadId, no
- * respawn); one that ignores the signal is terminated after cancelGrace; a synchronous
- * one, which cannot hear, at once. Progress reaches Future.progress$ in order.
+ * its future gets; a task that settles in time keeps its worker (same thread or process,
+ * no respawn); one that ignores the signal is terminated after cancelGrace; a synchronous
+ * one, which cannot hear, at once. Progress reaches Future.progress$ in order. On both
+ * pools: threads and child processes take the same stop path.
  */
 import { expect } from 'chai';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TaskTimeoutError, parallelMap, task } from '../../lib/index.js';
 import * as Tasks from '../fixtures/cooperative-tasks.js';
-import { counters, rejectionOf, usePools, waitUntil } from '../helpers/executors.js';
+import type { CounterHandle } from '../fixtures/counting.js';
+import { forEachPool, rejectionOf, waitUntil } from '../helpers/executors.js';
 
 const fixture = new URL('../fixtures/cooperative-tasks.js', import.meta.url);
 const waitForAbort = task<typeof Tasks.waitForAbort>(fixture, 'waitForAbort');
@@ -17,20 +19,19 @@ const spinForever = task<typeof Tasks.spinForever>(fixture, 'spinForever');
 const countWithProgress = task<typeof Tasks.countWithProgress>(fixture, 'countWithProgress');
 const whichThread = task<typeof Tasks.whichThread>(fixture, 'whichThread');
 
-describe('cancellation inside a task: currentSignal, cancelGrace, progress$', function () {
-  this.timeout(30_000);
-  const makePool = usePools();
+forEachPool('cancellation inside a task: currentSignal, cancelGrace, progress$', (makePool, kind) => {
+  const counters = (n: number) => kind.counters(n);
 
   /** Subscribes parallelMap(fn) over one item and unsubscribes once it runs; resolves then. */
   async function cancelWhileRunning(
     ex: ReturnType<typeof makePool>,
     fn: typeof waitForAbort,
-    buffer: SharedArrayBuffer,
+    c: { buffer: CounterHandle; read(index: number): number },
   ) {
-    const sub = from([buffer])
+    const sub = from([c.buffer])
       .pipe(parallelMap(fn, { executor: ex }))
       .subscribe({ error: () => {} });
-    await waitUntil(() => Atomics.load(new Int32Array(buffer), 1) === 1, 'the task to run');
+    await waitUntil(() => c.read(1) === 1, 'the task to run');
     const t0 = Date.now();
     sub.unsubscribe();
     return t0;
@@ -40,7 +41,7 @@ describe('cancellation inside a task: currentSignal, cancelGrace, progress$', fu
     const ex = makePool({ maxWorkers: 1 });
     const before = await ex.submit(whichThread);
     const c = counters(2);
-    await cancelWhileRunning(ex, waitForAbort, c.buffer);
+    await cancelWhileRunning(ex, waitForAbort, c);
     await waitUntil(() => c.read(0) !== 0, 'the task to see its signal abort');
     expect(c.read(0)).to.equal(Tasks.REASON.CancelledError);
     expect(await ex.submit(whichThread)).to.equal(before);
@@ -62,7 +63,7 @@ describe('cancellation inside a task: currentSignal, cancelGrace, progress$', fu
     const ex = makePool({ maxWorkers: 1, cancelGrace: 400 });
     const before = await ex.submit(whichThread);
     const c = counters(2);
-    const t0 = await cancelWhileRunning(ex, ignoreAbort, c.buffer);
+    const t0 = await cancelWhileRunning(ex, ignoreAbort, c);
     const after = await ex.submit(whichThread);
     expect(after).to.not.equal(before);
     expect(Date.now() - t0).to.be.at.least(390); // not before its grace ran out
@@ -72,7 +73,7 @@ describe('cancellation inside a task: currentSignal, cancelGrace, progress$', fu
     const ex = makePool({ maxWorkers: 1, cancelGrace: 20_000 });
     const before = await ex.submit(whichThread);
     const c = counters(2);
-    const t0 = await cancelWhileRunning(ex, spinForever, c.buffer);
+    const t0 = await cancelWhileRunning(ex, spinForever, c);
     expect(await ex.submit(whichThread)).to.not.equal(before);
     expect(Date.now() - t0).to.be.below(10_000); // far below its 20 s grace
   });
@@ -118,8 +119,10 @@ describe('cancellation inside a task: currentSignal, cancelGrace, progress$', fu
     expect(await f).to.equal(42);
     expect(await progress).to.deep.equal(['half']);
   });
+});
 
-  it('outside a task, currentSignal() and reportProgress() throw an Error that says so', async () => {
+describe('rxjs-futures/worker outside a task', function () {
+  it('currentSignal() and reportProgress() throw an Error that says so', async () => {
     const { currentSignal, reportProgress } = await import('rxjs-futures/worker');
     expect(() => currentSignal()).to.throw(Error, /only works inside a task/);
     expect(() => reportProgress(1)).to.throw(Error, /only works inside a task/);

@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { firstValueFrom, from, toArray } from 'rxjs';
-import { parallelMap } from '../../lib/index.js';
-import { counters, delay, spinFor, usePools, waitUntil } from '../helpers/executors.js';
+import { parallelMap, type Executor } from '../../lib/index.js';
+import { counters, delay, forEachPool, spinFor, usePools, waitUntil } from '../helpers/executors.js';
 
 /** Counts its start in `counts[0]`; item 0 then blocks until `counts[1]` is set (the test releases it). */
 const countThenMaybeBlock = ([i, buffer]: [number, SharedArrayBuffer]): number => {
@@ -34,18 +34,19 @@ const release = (buffer: SharedArrayBuffer): void => {
   Atomics.notify(view, 1);
 };
 
-describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', function () {
-  const makePool = usePools();
+/** A pool of 2 workers, both started. */
+async function startedPool<P extends Executor>(
+  makePool: (o: { maxWorkers: number; minWorkers: number }) => P,
+): Promise<P> {
+  const ex = makePool({ maxWorkers: 2, minWorkers: 2 });
+  await Promise.all([ex.submit(spinFor, 20), ex.submit(spinFor, 20)]);
+  expect(ex.stats().workers).to.equal(2);
+  return ex;
+}
 
-  async function startedPool() {
-    const ex = makePool({ maxWorkers: 2, minWorkers: 2 });
-    await Promise.all([ex.submit(spinFor, 20), ex.submit(spinFor, 20)]);
-    expect(ex.stats().workers).to.equal(2);
-    return ex;
-  }
-
+forEachPool('scheduling: no idle worker behind a busy one (stealing)', (makePool) => {
   it('submit: a 1,000 ms task then five 10 ms tasks: every short one settles first, each within 500 ms', async function () {
-    const ex = await startedPool();
+    const ex = await startedPool(makePool);
     const t0 = Date.now();
     const order: string[] = [];
     const long = ex.submit(spinFor, 1000).then(() => order.push('long'));
@@ -62,7 +63,7 @@ describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', func
   });
 
   it('map(…, { ordered: false, chunksize: 1 }): the same, in completion order', async function () {
-    const ex = await startedPool();
+    const ex = await startedPool(makePool);
     const t0 = Date.now();
     const arrivals: [number, number][] = [];
     await new Promise<void>((resolve, reject) =>
@@ -75,9 +76,13 @@ describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', func
     expect(arrivals.map(([ms]) => ms)).to.deep.equal([10, 10, 10, 10, 10, 1000]);
     for (const [, t] of arrivals.slice(0, 5)) expect(t).to.be.below(500);
   });
+});
+
+describe('ThreadPoolExecutor scheduling: windows', function () {
+  const makePool = usePools();
 
   it('an ordered parallelMap with window: 4 whose head blocks runs exactly the other 3 window items meanwhile', async function () {
-    const ex = await startedPool();
+    const ex = await startedPool(makePool);
     const { buffer, read } = counters(2);
     const items = Array.from({ length: 12 }, (_, i): [number, SharedArrayBuffer] => [i, buffer]);
     const out = firstValueFrom(
@@ -97,7 +102,7 @@ describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', func
   });
 
   it("the default 'auto' window widens behind a blocked head, up to 32 × maxWorkers chunks, and no further", async function () {
-    const ex = await startedPool();
+    const ex = await startedPool(makePool);
     const { buffer, read } = counters(2);
     const source = endless(buffer);
     const got: number[] = [];
@@ -119,7 +124,7 @@ describe('ThreadPoolExecutor scheduling: no idle worker behind a busy one', func
   });
 
   it('with all defaults, an infinite generator is source.pulled a bounded number of items ahead of a blocked head', async function () {
-    const ex = await startedPool();
+    const ex = await startedPool(makePool);
     const { buffer, read } = counters(2);
     const source = endless(buffer);
     const sub = ex.map(countThenMaybeBlock, source.items).subscribe();

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { CancelledError } from '../../../lib/index.js';
-import { countRun, counters, forEachExecutor, rejectionOf, sleepTask, waitUntil } from '../../helpers/executors.js';
+import { countRun, forEachExecutor, rejectionOf, sleepTask, waitUntil } from '../../helpers/executors.js';
 
 forEachExecutor('Future.cancel() on submitted tasks', (makeExecutor, kind) => {
   it('cancel() right after submit returns true, and the task never runs', async function () {
     const ex = makeExecutor();
-    const c = counters();
+    const c = kind.counters();
     const f = ex.submit(countRun, c.buffer, 0);
     expect(f.cancel()).to.equal(true);
     expect(f.cancelled()).to.equal(true);
@@ -18,7 +18,7 @@ forEachExecutor('Future.cancel() on submitted tasks', (makeExecutor, kind) => {
 
   it('cancel() on a future queued behind a busy executor returns true, and it never runs', async function () {
     const ex = makeExecutor();
-    const c = counters();
+    const c = kind.counters();
     const busy = Array.from({ length: kind.parallelism }, () => ex.submit(sleepTask, 300));
     await waitUntil(() => busy.every((f) => f.running()), 'the busy tasks to start');
     const queued = ex.submit(countRun, c.buffer, 0);

@@ -11,7 +11,7 @@ import {
   toArray,
   type Notification,
 } from 'rxjs';
-import { forEachExecutor, delay, waitUntil } from '../../helpers/executors.js';
+import { delay, failAtFive, forEachExecutor, sleepThenBump, waitUntil } from '../../helpers/executors.js';
 
 /** Squares x after a delay that varies with x, so completion order differs from input order. */
 const jitterSquare = (x: number): Promise<number> => new Promise((r) => setTimeout(() => r(x * x), ((x * 7) % 5) * 10));
@@ -19,18 +19,6 @@ const jitterSquare = (x: number): Promise<number> => new Promise((r) => setTimeo
 /** Sleeps `ms`, then returns `index`. */
 const sleepIndex = ([ms, index]: [number, number]): Promise<number> =>
   new Promise((r) => setTimeout(() => r(index), ms));
-
-/** Fails at 5 (after a while, so later items are queued by then); items after 5 are slow and count their ends. */
-const failAtFive = (item: { x: number; counters: SharedArrayBuffer }): Promise<number> =>
-  new Promise((resolve, reject) => {
-    if (item.x < 5) resolve(item.x * 2);
-    else if (item.x === 5) setTimeout(() => reject(new RangeError('five is not allowed')), 300);
-    else
-      setTimeout(() => {
-        Atomics.add(new Int32Array(item.counters), 0, 1);
-        resolve(item.x * 2);
-      }, 3_000);
-  });
 
 type Event = { kind: string; value?: unknown; error?: unknown };
 const simplify = (n: Notification<unknown> | { kind: string; value?: unknown; error?: unknown }): Event =>
@@ -176,8 +164,8 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
 
     it('after the error, the later tasks are cancelled: queued ones never run, none runs to its end', async function () {
       const ex = makeExecutor();
-      const shared = new SharedArrayBuffer(4);
-      const items = Array.from({ length: 12 }, (_, x) => ({ x, counters: shared }));
+      const c = kind.counters(1);
+      const items = Array.from({ length: 12 }, (_, x) => ({ x, counters: c.buffer }));
       const got = (
         await firstValueFrom(ex.map(failAtFive, items, { chunksize: 1, window: 6 }).pipe(materialize(), toArray()))
       ).map(simplify);
@@ -185,7 +173,7 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
       // Items 6.. were outstanding (the window is 6): at least the queued ones are cancelled.
       expect(ex.stats().cancelled, 'cancelled tasks').to.be.at.least(2);
       await ex.shutdown({ wait: true });
-      expect(Atomics.load(new Int32Array(shared), 0), 'later tasks that ran to their end').to.equal(0);
+      expect(c.read(0), 'later tasks that ran to their end').to.equal(0);
     });
   });
 
@@ -283,21 +271,19 @@ forEachExecutor('Executor.map and starmap', (makeExecutor, kind) => {
 
     it('leaving a for-await loop early cancels the outstanding tasks', async function () {
       const ex = makeExecutor();
-      const shared = new SharedArrayBuffer(4);
-      const task = (item: { ms: number; counters: SharedArrayBuffer }) =>
-        new Promise<number>((r) => setTimeout(() => r(Atomics.add(new Int32Array(item.counters), 0, 1) + 1), item.ms));
+      const c = kind.counters(1);
       const items = [
-        { ms: 1, counters: shared },
-        ...Array.from({ length: 5 }, () => ({ ms: 2_000, counters: shared })),
+        { ms: 1, counters: c.buffer },
+        ...Array.from({ length: 5 }, () => ({ ms: 2_000, counters: c.buffer })),
       ];
-      for await (const v of ex.map(task, items, { chunksize: 1, window: 6 })) {
+      for await (const v of ex.map(sleepThenBump, items, { chunksize: 1, window: 6 })) {
         expect(v).to.equal(1);
         break;
       }
       await waitUntil(() => ex.stats().queued === 0, 'the queue to empty');
       expect(ex.stats().cancelled).to.be.at.least(1);
       await ex.shutdown({ wait: true });
-      expect(Atomics.load(new Int32Array(shared), 0), 'tasks that ran to their end').to.be.lessThan(items.length);
+      expect(c.read(0), 'tasks that ran to their end').to.be.lessThan(items.length);
     });
   });
 });

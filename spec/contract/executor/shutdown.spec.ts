@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import { CancelledError, ExecutorShutdownError } from '../../../lib/index.js';
-import {
-  countRun,
-  counters,
-  forEachExecutor,
-  rejectionOf,
-  sleepTask,
-  sleepThen,
-  waitUntil,
-} from '../../helpers/executors.js';
+import { countRun, forEachExecutor, rejectionOf, sleepTask, sleepThen, waitUntil } from '../../helpers/executors.js';
 
 forEachExecutor('Executor.shutdown', (makeExecutor, kind) => {
   it('submit after shutdown throws ExecutorShutdownError', async function () {
@@ -52,7 +44,7 @@ forEachExecutor('Executor.shutdown', (makeExecutor, kind) => {
 
   it('shutdown({ cancelFutures: true }) cancels the queued futures; running ones finish', async function () {
     const ex = makeExecutor();
-    const c = counters();
+    const c = kind.counters();
     const busy = Array.from({ length: kind.parallelism }, () => ex.submit(sleepTask, 300));
     await waitUntil(() => busy.every((f) => f.running()), 'the busy tasks to start');
     const queued = [0, 1, 2].map(() => ex.submit(countRun, c.buffer, 0));

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { TaskError, TaskSerializationError, task } from '../../../lib/index.js';
 import type * as Tasks from '../../fixtures/tasks.js';
-import { countRun, counters, forEachExecutor, rejectionOf, sleepThen } from '../../helpers/executors.js';
+import { countRun, forEachExecutor, rejectionOf, sleepThen } from '../../helpers/executors.js';
 
-forEachExecutor('Executor.submit', (makeExecutor) => {
+forEachExecutor('Executor.submit', (makeExecutor, kind) => {
   describe('values', function () {
     it('returns a Future that resolves with the task value, given the arguments', async function () {
       const ex = makeExecutor();
@@ -49,7 +49,7 @@ forEachExecutor('Executor.submit', (makeExecutor) => {
 
     it('submit returns a pending future at once; the task does not run inside submit', async function () {
       const ex = makeExecutor();
-      const c = counters();
+      const c = kind.counters();
       const f = ex.submit(countRun, c.buffer, 0);
       expect(c.read(0)).to.equal(0);
       expect(f.done()).to.equal(false);

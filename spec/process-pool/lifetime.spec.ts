@@ -1,0 +1,91 @@
+/**
+ * ProcessPoolExecutor lifetimes: idle children never keep the host alive (a script that
+ * forgets shutdown() still exits), and no child outlives its host, even one killed with
+ * SIGKILL while its children are inside synchronous code.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { runScript } from '../helpers/child-process.js';
+import { delay } from '../helpers/executors.js';
+
+const LIBRARY = new URL('../../lib/index.js', import.meta.url).href;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('ProcessPoolExecutor: lifetimes of the host and its children', function () {
+  this.timeout(30_000);
+
+  it('a script that submits a task and never calls shutdown() exits with code 0, also with minWorkers', async function () {
+    const r = await runScript(`
+      import { ProcessPoolExecutor } from ${JSON.stringify(LIBRARY)};
+      const ex = new ProcessPoolExecutor({ maxWorkers: 2, minWorkers: 2, idleTimeout: 60000 });
+      const v = await Promise.all([ex.submit((x) => x * 2, 1), ex.submit((x) => x * 2, 2)]);
+      console.log('result', v.join(','));
+    `);
+    expect(r.timedOut, `still running after 10 s; stderr: ${r.stderr}`).to.equal(false);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('result 2,4');
+  });
+
+  it('work in progress keeps the host alive until it is done', async function () {
+    const r = await runScript(`
+      import { ProcessPoolExecutor } from ${JSON.stringify(LIBRARY)};
+      const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+      ex.submit((ms) => new Promise((r) => setTimeout(() => r('slept ' + ms), ms)), 300)
+        .then((v) => console.log(v));
+    `);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('slept 300');
+  });
+
+  it('no child outlives a host killed with SIGKILL, even children inside synchronous code', async function () {
+    const host = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+        // Started with -e: a child that took the host's -e would run this again (a guard stops it).
+        if (process.env.RXJS_FUTURES_SPEC_CHILD) process.exit(99);
+        process.env.RXJS_FUTURES_SPEC_CHILD = '1';
+        import { ProcessPoolExecutor } from ${JSON.stringify(LIBRARY)};
+        const ex = new ProcessPoolExecutor({ maxWorkers: 2 });
+        const spin = async () => {
+          const { reportProgress } = await import('rxjs-futures/worker');
+          reportProgress(process.pid);
+          await new Promise((r) => setTimeout(r, 20)); // let the pid go home
+          for (;;);
+        };
+        for (const f of [ex.submit(spin), ex.submit(spin)]) f.progress$.subscribe((pid) => console.log('child', pid));
+        `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const pids: number[] = [];
+    try {
+      for await (const line of createInterface({ input: host.stdout! })) {
+        const m = /^child (\d+)$/.exec(line);
+        if (m) pids.push(Number(m[1]));
+        if (pids.length === 2) break;
+      }
+      expect(pids, 'the pids of both children (a host started with -e: none took its -e)').to.have.length(2);
+      expect(pids.every(alive), 'both children run').to.equal(true);
+      await delay(100); // both are now inside their synchronous loop
+    } finally {
+      host.kill('SIGKILL');
+    }
+    const end = Date.now() + 5_000;
+    while (pids.some(alive) && Date.now() < end) await delay(50);
+    const orphans = pids.filter(alive);
+    for (const pid of orphans) process.kill(pid, 'SIGKILL'); // tidy up before failing
+    expect(orphans, 'children still alive 5 s after their host was killed').to.deep.equal([]);
+  });
+});
