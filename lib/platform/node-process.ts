@@ -24,6 +24,7 @@ export class ProcessTransport implements WorkerTransport {
   readonly #child: ChildProcess;
   #stderrTail = '';
   #handshake: ((m: ProcessHandshake) => void) | undefined;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     options: ProcessSpawnOptions,
@@ -59,9 +60,8 @@ export class ProcessTransport implements WorkerTransport {
   }
 
   async spawn(): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+      this.#startTimer = setTimeout(
         () =>
           reject(
             new Error(
@@ -70,11 +70,13 @@ export class ProcessTransport implements WorkerTransport {
           ),
         START_TIMEOUT_MS,
       );
+      // The starting child keeps the host alive itself; a child that died takes this timer with it (releaseSpawn).
+      this.#startTimer.unref();
     });
     try {
       await Promise.race([this.#await((m) => 'up' in m), late]);
     } finally {
-      clearTimeout(timer);
+      clearTimeout(this.#startTimer);
     }
   }
 
@@ -120,7 +122,9 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.kill('SIGKILL');
   }
 
-  releaseSpawn(): void {}
+  releaseSpawn(): void {
+    clearTimeout(this.#startTimer); // the slot saw the death and gave up on this start
+  }
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
     const reason = this.#why(signal);

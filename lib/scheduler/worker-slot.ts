@@ -45,6 +45,9 @@ export interface SlotListener {
 
 let nextSlotId = 1;
 
+/** How long a terminated worker may take to report its exit before it counts as exited. */
+const EXIT_WAIT_MS = 2000;
+
 export class WorkerSlot {
   readonly id = nextSlotId++;
   #states!: ChunkStates;
@@ -65,6 +68,7 @@ export class WorkerSlot {
   readonly #handedOver = new Map<number, number>();
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
   #knownTasks = new Set<number>();
+  readonly #claimedAhead = new Set<number>();
   /** Chunks and chunk-state replies for the next message: one write per tick (a process pays ~40 µs per write). */
   #outbox: HostMessage[] = [];
   #outTransfers: object[] | undefined;
@@ -75,6 +79,7 @@ export class WorkerSlot {
   #referenced = true;
   #onDeath: ((death: Death) => void) | undefined;
   #exitCall: number | undefined;
+  #exitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly listener: SlotListener,
@@ -132,7 +137,7 @@ export class WorkerSlot {
     this.started = this.ready;
   }
 
-  /** Terminates the thread and resolves once it has exited. */
+  /** Terminates the worker and resolves once it has exited. */
   terminateAndWait(why: string): Promise<void> {
     this.terminate(why);
     return this.exited;
@@ -147,7 +152,7 @@ export class WorkerSlot {
    * Queues a chunk for the worker. Chunks sent in the same tick travel as one message
    * (flushed by platform.soon, after the current burst): far fewer messages for tiny tasks.
    */
-  send(chunk: PoolChunk): void {
+  send(chunk: PoolChunk, claimed = false): void {
     const ring = this.#freeRing.pop()!;
     const task = chunk.task;
     const first = !this.#knownTasks.has(task.id);
@@ -169,8 +174,10 @@ export class WorkerSlot {
       spread: chunk.spread,
       timed: chunk.limits.timeoutMs !== undefined,
       stream: chunk.stream || undefined,
+      claimed: claimed || undefined,
     });
-    this.#states.reset(ring);
+    this.#states.reset(ring, claimed);
+    if (claimed) this.#claimedAhead.add(chunk.id);
     this.#knownTasks.add(task.id);
     chunk.ring = ring;
     this.inflight.set(chunk.id, chunk);
@@ -207,7 +214,11 @@ export class WorkerSlot {
     const lostDefs = new Map<number, RunMessage['def']>();
     for (let msg of batch) {
       if ('c' in msg) {
-        this.#worker!.post([msg], undefined); // control messages are plain data
+        try {
+          this.#worker!.post([msg], undefined); // control messages are plain data
+        } catch {
+          // a worker going away: its exit settles what it held
+        }
         continue;
       }
       if (!msg.def && lostDefs.has(msg.task)) msg = { ...msg, def: lostDefs.get(msg.task) };
@@ -258,18 +269,24 @@ export class WorkerSlot {
     if (!this.dead) this.#worker?.post([{ c: 'credit', ring: chunk.ring, total }], undefined);
   }
 
-  /** Asks the worker to abort the running chunk's signal with `error` (see stop-path.ts). */
+  /**
+   * Asks the worker, now, to abort the running chunk's signal with `error` (see stop-path.ts):
+   * its answer is timed. Sent with what this tick queued before it (a message-state twin's STOP).
+   */
   postAbort(chunk: PoolChunk, error: Error): void {
-    try {
-      this.#worker?.post([{ c: 'abort', ring: chunk.ring, name: error.name, message: error.message }], undefined);
-    } catch {
-      // a worker that is going away: the grace timer terminates it
-    }
+    this.#outbox.push({ c: 'abort', ring: chunk.ring, name: error.name, message: error.message });
+    this.#flush();
   }
 
   /** Forgets an answered (or acknowledged) chunk and frees its ring slot. */
   release(chunk: PoolChunk): void {
+    this.#claimedAhead.delete(chunk.id);
     if (this.inflight.delete(chunk.id)) this.#freeRing.push(chunk.ring);
+  }
+
+  /** Chunks handed over already claimed that have no outcome yet (the worker runs them in order). */
+  claimedAhead(): number {
+    return this.#claimedAhead.size;
   }
 
   /** The item of a started chunk that the worker is on (or was on when it died). */
@@ -297,13 +314,21 @@ export class WorkerSlot {
     this.#worker.setRef(busy);
   }
 
-  /** Terminates the thread; `why` becomes the reason its chunks are given. */
+  /**
+   * Terminates the worker; `why` becomes the reason its chunks are given. Until it has exited
+   * it keeps the host alive: an idle worker is unref'd, and had the event loop ended first,
+   * shutdown() would be left unsettled (a script's `await using` then exits with code 13).
+   */
   terminate(why: string): void {
     if (this.dead) return;
     this.#requested ??= why;
     this.ready = false;
     if (this.#worker) {
+      this.setBusy(true);
       this.#worker.terminate();
+      // Node sometimes drops a thread terminated while it starts without an 'exit' event (seen
+      // about once in 70 shutdowns under load): after EXIT_WAIT_MS it counts as exited.
+      this.#exitTimer ??= setTimeout(() => this.#died({}), EXIT_WAIT_MS);
       return;
     }
     // Never made (its construction threw): nothing will exit, and it held no chunk.
@@ -326,6 +351,7 @@ export class WorkerSlot {
     this.dead = true;
     this.ready = false;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.#exitTimer);
     const death = this.#judge(end);
     if (this.#onDeath) this.#worker?.releaseSpawn(); // died while starting
     this.#onDeath?.(death);

@@ -46,6 +46,27 @@ describe('ProcessPoolExecutor: lifetimes of the host and its children', function
     expect(r.stdout).to.include('slept 300');
   });
 
+  for (const pool of ['ThreadPoolExecutor', 'ProcessPoolExecutor']) {
+    it(`${pool}: 30 pools in a row, each shut down right after its first results, all settle (no exit code 13)`, async function () {
+      // A worker may still be starting at shutdown; had its exit gone unseen, the event loop
+      // would end with shutdown() unsettled: Node's code 13 for an unfinished top-level await.
+      const r = await runScript(
+        `
+        import { ${pool} as Pool } from ${JSON.stringify(LIBRARY)};
+        for (let i = 0; i < 30; i++) {
+          const ex = new Pool({ maxWorkers: 2 });
+          await Promise.all([ex.submit((x) => x + 1, 1), ex.submit((x) => x + 1, 2)]);
+          await ex.shutdown();
+        }
+        console.log('all shut down');
+      `,
+        25_000,
+      );
+      expect(r.code, `exit code (13: a shutdown never settled); stderr: ${r.stderr}`).to.equal(0);
+      expect(r.stdout).to.include('all shut down');
+    });
+  }
+
   it('no child outlives a host killed with SIGKILL, even children inside synchronous code', async function () {
     const host = spawn(
       process.execPath,
