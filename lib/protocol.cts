@@ -43,6 +43,11 @@ export interface RunMessage {
   readonly timed: boolean;
   /** A streaming task (one item): its values travel in ValuesMessages, under STREAM_CREDIT. */
   readonly stream?: boolean;
+  /**
+   * Without shared memory: handed over already claimed (the host holds it RUNNING), so the
+   * worker starts it without asking. Only for tiny chunks, one ahead per worker (see PoolChunk).
+   */
+  readonly claimed?: true;
 }
 
 /**
@@ -146,6 +151,8 @@ export interface ClaimMessage {
 export interface DoneMessage {
   readonly k: 'done';
   readonly id: number;
+  /** Its ring slot: without shared memory, the host marks that chunk DONE by it. */
+  readonly ring: number;
   /** Results by item; `undefined` where the item failed or was skipped. All-number results travel packed (see packNumbers). */
   readonly values: unknown[] | PackedNumbers;
   /** `null` when every item succeeded. */

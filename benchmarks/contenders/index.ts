@@ -17,12 +17,20 @@ export const REGISTRY: Record<string, Entry> = {
   'rf-pmap-1': { label: 'rxjs-futures parallelMap (chunksize 1)', family: 'rxjs-futures', load: rf(0) },
   'rf-pmap-auto': { label: "rxjs-futures parallelMap (chunksize 'auto')", family: 'rxjs-futures', load: rf(1) },
   'rf-submit': { label: 'rxjs-futures executor.submit', family: 'rxjs-futures', load: rf(2) },
+  'rfp-pmap-1': { label: 'rxjs-futures parallelMap (chunksize 1), processes', family: 'rxjs-futures', load: rf(3) },
+  'rfp-pmap-auto': { label: "rxjs-futures parallelMap ('auto'), processes", family: 'rxjs-futures', load: rf(4) },
+  'rfp-submit': { label: 'rxjs-futures executor.submit, processes', family: 'rxjs-futures', load: rf(5) },
   piscina: { label: 'piscina 5', family: 'peer', load: async () => (await import('./piscina.js')).piscina },
   tinypool: { label: 'tinypool 2', family: 'peer', load: async () => (await import('./tinypool.js')).tinypool },
   workerpool: {
     label: 'workerpool 10',
     family: 'peer',
     load: async () => (await import('./workerpool.js')).workerpoolContender,
+  },
+  'workerpool-process': {
+    label: "workerpool 10, workerType 'process'",
+    family: 'peer',
+    load: async () => (await import('./workerpool.js')).workerpoolProcess,
   },
   'threads-pool': {
     label: 'threads.js Pool',

@@ -3,6 +3,7 @@
  * - `rf-pmap-1`: `from(items).pipe(parallelMap(fn, { executor, chunksize: 1 }))`
  * - `rf-pmap-auto`: the same with the default chunking (`'auto'`)
  * - `rf-submit`: every item `executor.submit(fn, x)` at once, then all awaited
+ * on a ThreadPoolExecutor; `rfp-*` are the same three on a ProcessPoolExecutor.
  * Task functions are the shared ones of `../tasks.ts`, shipped by source. Module tasks
  * (`mapModule`) go through `task(file, name)`; there `rf-pmap-auto` passes the DEFAULT
  * options (`{ executor }` only). The library is imported lazily so that peer-only runs
@@ -19,9 +20,10 @@ const load = (): Promise<Lib> => (lib ??= import('../../lib/index.js'));
 
 type Mode = 'pmap-1' | 'pmap-auto' | 'submit';
 
-async function open(mode: Mode, workers: number): Promise<PoolHandle> {
-  const { ThreadPoolExecutor, parallelMap, task: taskRef } = await load();
-  const executor = new ThreadPoolExecutor({ maxWorkers: workers });
+async function open(mode: Mode, workers: number, processes: boolean): Promise<PoolHandle> {
+  const { ProcessPoolExecutor, ThreadPoolExecutor, parallelMap, task: taskRef } = await load();
+  const Pool = processes ? ProcessPoolExecutor : ThreadPoolExecutor;
+  const executor = new Pool({ maxWorkers: workers });
   const chunksize = mode === 'pmap-1' ? 1 : ('auto' as const);
   const refs = new Map<string, ReturnType<typeof taskRef<(x: unknown) => unknown>>>();
   return {
@@ -54,15 +56,18 @@ async function open(mode: Mode, workers: number): Promise<PoolHandle> {
   };
 }
 
-const make = (mode: Mode, label: string): Contender => ({
-  id: `rf-${mode}`,
-  label,
+const make = (mode: Mode, label: string, processes = false): Contender => ({
+  id: `${processes ? 'rfp' : 'rf'}-${mode}`,
+  label: processes ? `${label}, ProcessPoolExecutor` : label,
   family: 'rxjs-futures',
-  open: (workers) => open(mode, workers),
+  open: (workers) => open(mode, workers, processes),
 });
 
 export const rxjsFutures: Contender[] = [
   make('pmap-1', 'rxjs-futures parallelMap (chunksize 1)'),
   make('pmap-auto', "rxjs-futures parallelMap (chunksize 'auto')"),
   make('submit', 'rxjs-futures executor.submit'),
+  make('pmap-1', 'rxjs-futures parallelMap (chunksize 1)', true),
+  make('pmap-auto', "rxjs-futures parallelMap (chunksize 'auto')", true),
+  make('submit', 'rxjs-futures executor.submit', true),
 ];

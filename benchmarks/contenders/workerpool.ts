@@ -1,7 +1,7 @@
 /**
- * workerpool 10 contender: a thread pool of `workers` over a worker script, every item
- * `pool.exec(name, [x])` at once, then all awaited. Cancelling uses `promise.cancel()`,
- * which terminates the worker running the task.
+ * workerpool 10 contenders: a pool of `workers` threads (or, `workerpool-process`, child
+ * processes) over a worker script, every item `pool.exec(name, [x])` at once, then all
+ * awaited. Cancelling uses `promise.cancel()`, which terminates the worker running the task.
  */
 import workerpool from 'workerpool';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,8 @@ import type { TaskName } from '../tasks.js';
 
 const script = fileURLToPath(new URL('../workers/workerpool.js', import.meta.url));
 
-async function open(workers: number): Promise<PoolHandle> {
-  const pool = workerpool.pool(script, { minWorkers: workers, maxWorkers: workers, workerType: 'thread' });
+async function open(workers: number, workerType: 'thread' | 'process' = 'thread'): Promise<PoolHandle> {
+  const pool = workerpool.pool(script, { minWorkers: workers, maxWorkers: workers, workerType });
   const run = (task: TaskName, x: number): Promise<number> =>
     Promise.resolve(pool.exec(task, [x]) as unknown as PromiseLike<number>);
   return {
@@ -37,3 +37,9 @@ async function open(workers: number): Promise<PoolHandle> {
 }
 
 export const workerpoolContender: Contender = { id: 'workerpool', label: 'workerpool 10', family: 'peer', open };
+export const workerpoolProcess: Contender = {
+  id: 'workerpool-process',
+  label: "workerpool 10, workerType 'process'",
+  family: 'peer',
+  open: (workers) => open(workers, 'process'),
+};

@@ -1,5 +1,5 @@
 /**
- * The acceptance ratios of the benchmark issues (5, then 10: scheduling), computed from one run's results wherever both sides
+ * The acceptance ratios of the benchmark issues (5; 10: scheduling; 14: the process pool), computed from one run's results wherever both sides
  * were measured. Reporting only: nothing here changes how anything runs.
  */
 import { fmtNum } from './stats.js';
@@ -72,6 +72,22 @@ export function acceptance(results: ScenarioResult[]): Check[] {
         pass: targeted ? m.median < 10 : undefined,
       });
   }
+  // The process pool (issue 14), against the one peer with child processes and against our threads.
+  const op = get('overhead', 'rfp-pmap-1');
+  const owp = get('overhead', 'workerpool-process');
+  if (op && owp)
+    ratio("process pool: parallelMap chunksize 1 vs workerpool 'process' (tasks/s)", rate(op), rate(owp), 1.0);
+  const cpp = get('cpu', 'rfp-pmap-auto');
+  const cpt = get('cpu', 'rf-pmap-auto');
+  if (cpp && cpt) ratio("process pool: CPU-bound speedup ÷ the thread pool's", rate(cpp), rate(cpt), 0.95);
+  const coldP = get('cold', 'rfp-submit');
+  const coldT = get('cold', 'rf-submit');
+  if (coldP && coldT)
+    out.push({
+      check: 'process pool: cold start to the first result (the thread pool beside it)',
+      measured: `${fmtNum(coldP.median)} ms (threads ${fmtNum(coldT.median)} ms)`,
+      target: 'reported',
+    });
   const c = get('cancel', 'rf-pmap-1');
   const cpis = get('cancel', 'piscina');
   if (c)

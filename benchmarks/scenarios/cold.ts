@@ -13,7 +13,17 @@ export const cold: Scenario = {
   description:
     'ms from `new Pool(...)` to the result of one `inc(1)` (lower is better); the pool is shut down after each run.',
   metric: 'latency',
-  contenders: ['rf-submit', 'piscina', 'tinypool', 'workerpool', 'threads-pool', 'raw-1', 'python'],
+  contenders: [
+    'rf-submit',
+    'rfp-submit',
+    'piscina',
+    'tinypool',
+    'workerpool',
+    'workerpool-process',
+    'threads-pool',
+    'raw-1',
+    'python',
+  ],
   notes: [
     'rxjs-futures and workerpool start workers lazily, piscina and tinypool (minThreads 2) and raw at construction.',
   ],

@@ -3,7 +3,7 @@
  * all handed to the pool at once. Measures the per-task cost of each pool: dispatch,
  * messaging, result delivery. Python's ProcessPoolExecutor takes part here only.
  */
-import { POOLS, throughputScenario } from './throughput.js';
+import { POOLS, PROCESS_POOLS, throughputScenario } from './throughput.js';
 
 export const overhead = throughputScenario({
   id: 'overhead',
@@ -11,7 +11,7 @@ export const overhead = throughputScenario({
   description:
     'N tasks `inc(x) = x + 1` on a started, warmed pool; time from handing over all N to the last result, ' +
     'results checked in input order. "total" adds pool start (to the first warm-up results) and shutdown.',
-  contenders: [...POOLS, 'threads-pool', 'raw-1', 'raw-100', 'serial', 'python'],
+  contenders: [...POOLS, ...PROCESS_POOLS, 'threads-pool', 'raw-1', 'raw-100', 'serial', 'python'],
   caps: (ctx) => ({ 'threads-pool': ctx.quick ? 300 : 1000 }),
   notes: [
     'threads.js Pool is capped (see "items"): it slows down with every queued task, ~450 tasks/s with 20,000 queued; its rate is measured on the subset.',

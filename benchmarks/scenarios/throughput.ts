@@ -10,6 +10,8 @@ import { now, withTimeout } from '../harness/stats.js';
 
 /** The contenders every throughput scenario runs: rxjs-futures in its three modes and the peer pools. */
 export const POOLS = ['rf-pmap-1', 'rf-pmap-auto', 'rf-submit', 'piscina', 'tinypool', 'workerpool'];
+/** Child-process pools: rxjs-futures' ProcessPoolExecutor and workerpool's process mode (the only peer that has one). */
+export const PROCESS_POOLS = ['rfp-pmap-1', 'rfp-pmap-auto', 'rfp-submit', 'workerpool-process'];
 import type { Contender, Ctx, ModuleTask, PoolHandle, Sample, Scenario } from '../harness/types.js';
 
 /** What a workload runs: a shared task by name (numbers in and out), or a module task. */

@@ -10,8 +10,8 @@ import type { ClaimMessage, HostMessage, WorkerMessage } from '../protocol.cjs';
 export interface ChunkStates {
   /** What `connect` hands the worker: the shared buffer, or null for the message twin. */
   readonly buffer: SharedArrayBuffer | null;
-  /** A chunk is being sent in ring slot `ring`. */
-  reset(ring: number): void;
+  /** A chunk is being sent in ring slot `ring`; `claimed`: handed over already claimed (RUNNING). */
+  reset(ring: number, claimed: boolean): void;
   state(ring: number): number;
   compareExchange(ring: number, expected: number, replacement: number): number;
   /** The item a started chunk is on; undefined where the host cannot know. */

@@ -5,18 +5,20 @@ import type { ChunkStates, Reply } from './chunk-states.js';
  * Chunk states held by the host, for workers that share no memory with it: the worker
  * asks to claim each chunk (a ClaimMessage) and waits for the answer, so a withdrawal
  * here is still exact and synchronous. Costs one round trip per chunk (measured in the
- * browser benchmark). The host does not see which item a chunk is on.
+ * browser benchmark), which is why tiny chunks may be handed over already claimed
+ * (reset(ring, true)). The host does not see which item a chunk is on.
  */
 export class MessageStates implements ChunkStates {
   readonly buffer = null;
   readonly #states = new Int32Array(RING_SIZE);
-  /** The ring slot of the chunk the worker runs (it runs one at a time), or -1. */
-  #active = -1;
+  /** Chunks claimed (or handed over claimed) and not done: the worker runs the oldest. */
+  #claimed = 0;
 
   constructor(private readonly reply: Reply) {}
 
-  reset(ring: number): void {
-    this.#states[ring] = QUEUED;
+  reset(ring: number, claimed: boolean): void {
+    this.#states[ring] = claimed ? RUNNING : QUEUED;
+    if (claimed) this.#claimed++;
   }
 
   state(ring: number): number {
@@ -36,21 +38,23 @@ export class MessageStates implements ChunkStates {
   }
 
   busy(): number {
-    return this.#active >= 0 ? 1 : 0;
+    return this.#claimed > 0 ? 1 : 0;
   }
 
   handle(m: WorkerMessage): m is ClaimMessage {
     if (m.k === 'claim') {
       const ok = this.compareExchange(m.ring, QUEUED, RUNNING) === QUEUED;
-      if (ok) this.#active = m.ring;
+      if (ok) this.#claimed++;
       this.reply({ c: 'claimed', ring: m.ring, ok });
       return true;
     }
-    // Messages keep their order: an outcome after a claim is that chunk's (a skipped
-    // chunk's acknowledgement comes only between two runs, when none is active).
-    if (m.k === 'done' && this.#active >= 0) {
-      this.#states[this.#active] = DONE;
-      this.#active = -1;
+    // A skipped (withdrawn) chunk's acknowledgement leaves its state as it is.
+    if (m.k === 'done') {
+      const state = this.#states[m.ring];
+      if (state === RUNNING || state === STOP) {
+        this.#states[m.ring] = DONE;
+        this.#claimed--;
+      }
     }
     return false;
   }

@@ -1,5 +1,6 @@
 import {
   QUEUED,
+  RUNNING,
   SHARED_BUSY,
   SHARED_LENGTH,
   SHARED_PROGRESS_START,
@@ -14,8 +15,8 @@ export class SharedRing implements ChunkStates {
   readonly buffer = new SharedArrayBuffer(SHARED_LENGTH * 4);
   readonly #view = new Int32Array(this.buffer);
 
-  reset(ring: number): void {
-    Atomics.store(this.#view, SHARED_RING_START + ring, QUEUED);
+  reset(ring: number, claimed: boolean): void {
+    Atomics.store(this.#view, SHARED_RING_START + ring, claimed ? RUNNING : QUEUED);
   }
 
   state(ring: number): number {

@@ -17,6 +17,15 @@ import { answeredStop, beginStop, stillInGrace } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
 
+/**
+ * Without shared memory a worker asks the host before it starts each chunk: a round trip
+ * (~0.1–0.2 ms between processes here) that costs more than a tiny chunk's work. Chunks
+ * that take less than this, on average, go to a worker with at most one chunk in flight
+ * already claimed, as Python's call queue hands tasks over: it starts them without asking,
+ * but such a chunk counts as running (it cannot be stolen, and cancel() is false for it).
+ */
+const CLAIM_AHEAD_MS = 1;
+
 export class Scheduler implements ChunkControl {
   readonly #queue: PoolChunk[] = [];
   #head = 0;
@@ -24,6 +33,8 @@ export class Scheduler implements ChunkControl {
   inflightItems = 0;
   /** Moving average of a chunk's run time on a worker, ms: sets how far ahead to send. */
   #avgChunkMs = 0.1;
+  /** Chunks that reported their run time (the average above starts as a guess). */
+  #measured = 0;
   #idleWaiters: (() => void)[] = [];
   /** Stopped chunks whose task has not settled yet: shutdown({ wait }) waits for them too (cancelGrace bounds it). */
   readonly #stopping = new Set<PoolChunk>();
@@ -87,7 +98,12 @@ export class Scheduler implements ChunkControl {
   }
 
   #send(slot: WorkerSlot, chunk: PoolChunk): void {
-    slot.send(chunk);
+    const claimed =
+      !this.workers.options.spawner.sharedMemory &&
+      this.#measured >= 8 &&
+      this.#avgChunkMs < CLAIM_AHEAD_MS &&
+      slot.inflight.size <= 1;
+    slot.send(chunk, claimed);
     chunk.state = 'sent';
     chunk.slot = slot;
     this.inflightItems += chunk.args.length;
@@ -174,6 +190,7 @@ export class Scheduler implements ChunkControl {
     if (chunk.state === 'sent') {
       this.inflightItems -= chunk.args.length;
       this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
+      this.#measured++;
       chunk.settle(m.values, decodeErrors(m.errors), m.ms);
     }
   }

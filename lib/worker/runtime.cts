@@ -83,7 +83,7 @@ function onBatch(batch: HostMessage[]): void {
       continue;
     }
     if (m.def) defineTask(m.task, m.def);
-    if (viaMessages) shared[SHARED_RING_START + m.ring] = QUEUED;
+    if (viaMessages) shared[SHARED_RING_START + m.ring] = m.claimed ? RUNNING : QUEUED;
     queue.push(m);
   }
   if (!busy) void pump();
@@ -92,7 +92,7 @@ function onBatch(batch: HostMessage[]): void {
 /** The host stops the running chunk: its signal aborts, its other items are skipped, and we say we heard. */
 function stopRunning(m: AbortMessage): void {
   const run = current;
-  if (!run || run.m.ring !== m.ring) return; // it finished: its outcome is on the way
+  if (!run || run.m.ring !== m.ring) return skipClaimed(m.ring); // not running: finished, or not started
   shared[SHARED_RING_START + m.ring] = STOP;
   abortChunk(run.m.id, m.name, m.message);
   if (run.m.stream) stopStream();
@@ -100,8 +100,22 @@ function stopRunning(m: AbortMessage): void {
   flush();
 }
 
-/** QUEUED → RUNNING, unless the host withdrew the chunk first. */
-function claim(ring: number): boolean | Promise<boolean> {
+/**
+ * A chunk handed over already claimed, stopped before it started: it goes home at once with
+ * every item cancelled, so this worker, busy with another chunk, is not terminated for it.
+ */
+function skipClaimed(ring: number): void {
+  const i = queue.findIndex((q) => q.ring === ring && q.claimed);
+  if (i < 0) return; // it finished: its outcome is on the way
+  const m = queue.splice(i, 1)[0]!;
+  const errors = Array.from({ length: m.items.length }, (): WireError => ({ kind: 'cancelled' }));
+  queueMessage({ k: 'done', id: m.id, ring, values: [], errors, ms: 0 });
+  flush();
+}
+
+/** QUEUED → RUNNING, unless the host withdrew the chunk first; a chunk handed over claimed needs no asking. */
+function claim({ ring, claimed }: RunMessage): boolean | Promise<boolean> {
+  if (claimed) return true;
   const cell = SHARED_RING_START + ring;
   if (!viaMessages) return Atomics.compareExchange(shared, cell, QUEUED, RUNNING) === QUEUED;
   queueMessage({ k: 'claim', ring });
@@ -141,10 +155,10 @@ async function pump(): Promise<void> {
   busy = true;
   while (queue.length > 0) {
     const m = queue.shift()!;
-    const claimed = claim(m.ring);
+    const claimed = claim(m);
     if (!(claimed === true || (claimed !== false && (await claimed)))) {
       // Withdrawn by the host before we got to it: acknowledge so the ring slot is freed.
-      queueMessage({ k: 'done', id: m.id, values: [], errors: null, ms: 0 });
+      queueMessage({ k: 'done', id: m.id, ring: m.ring, values: [], errors: null, ms: 0 });
       continue;
     }
     // This ring slot may hold the index of an earlier chunk: a crash report must not read it.
@@ -181,7 +195,7 @@ async function pump(): Promise<void> {
     leaveChunk();
     Atomics.store(shared, SHARED_RING_START + m.ring, DONE);
     const t1 = performance.now();
-    queueDone({ k: 'done', id: m.id, values: run.values, errors: run.errors, ms: t1 - t0 });
+    queueDone({ k: 'done', id: m.id, ring: m.ring, values: run.values, errors: run.errors, ms: t1 - t0 });
   }
   flush();
   busy = false;

@@ -157,6 +157,8 @@ export const sleepThenCount = task<typeof Counting.sleepThenCount>(counting, 'sl
 export const failAtFive = task<typeof Counting.failAtFive>(counting, 'failAtFive');
 /** Sleeps `item.ms`, then counts in counter 0. */
 export const sleepThenBump = task<typeof Counting.sleepThenBump>(counting, 'sleepThenBump');
+/** Counts its start in counter 1, sleeps `item.ms`, then counts its end in counter 0. */
+export const countStartAndEnd = task<typeof Counting.countStartAndEnd>(counting, 'countStartAndEnd');
 
 /** A SharedArrayBuffer of `n` Int32 counters, visible to the host and every worker thread. */
 export function counters(n = 4): { buffer: SharedArrayBuffer; read(index: number): number } {
