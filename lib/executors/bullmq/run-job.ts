@@ -1,0 +1,76 @@
+/**
+ * Worker side: one job's items on the local thread pool, with retries of the items that threw,
+ * stoppable from outside (a cancel from the executor). Returns the outcome to store in Redis.
+ */
+import type { ChunkHandle } from '../../core/chunk.js';
+import { CancelledError } from '../../core/errors.js';
+import type { ExecutorBase } from '../../core/executor.js';
+import type { EncodedTask } from '../../core/task.js';
+import { decodeItems, encodeDone, type JobData, type JobOutcome } from './codec.js';
+import type { StopMode } from './cancel-channel.js';
+
+/** A job running here, as a cancel message finds it. */
+export class RunningJob {
+  #handle: ChunkHandle | undefined;
+  #stopped: StopMode | undefined;
+
+  /** The executor asked to stop this job ('stop': now; 'soft': after the current item). */
+  stop(mode: StopMode): void {
+    if (this.#stopped === 'stop') return;
+    this.#stopped = mode;
+    this.#handle?.cancel(mode === 'stop');
+  }
+
+  get stopped(): StopMode | undefined {
+    return this.#stopped;
+  }
+
+  /** Runs `items` as one local chunk; a stop that came before is applied at once. */
+  run(
+    pool: ExecutorBase,
+    task: EncodedTask,
+    items: unknown[],
+    data: JobData,
+  ): Promise<{ values: ArrayLike<unknown>; errors: unknown[] | null; ms: number }> {
+    return new Promise((resolve) => {
+      this.#handle = pool.runChunk(
+        task,
+        items,
+        { spread: data.s === 1, timeoutMs: data.to, graceMs: data.g },
+        { complete: (values, errors, ms) => resolve({ values, errors, ms }) },
+      );
+      if (this.#stopped) this.#handle.cancel(this.#stopped === 'stop');
+    });
+  }
+}
+
+/** Runs the job's items; those that threw run again, up to `data.r` times, unless stopped. */
+export async function runJob(
+  pool: ExecutorBase,
+  task: EncodedTask,
+  data: JobData,
+  job: RunningJob,
+): Promise<JobOutcome> {
+  const items = decodeItems(data.a);
+  let { values, errors, ms } = await job.run(pool, task, items, data);
+  for (let attempt = 0; attempt < (data.r ?? 0) && errors && !job.stopped; attempt++) {
+    const again = errors.flatMap((e, i) => (e === undefined || e instanceof CancelledError ? [] : [i]));
+    if (again.length === 0) break;
+    const retry = await job.run(
+      pool,
+      task,
+      again.map((i) => items[i]),
+      data,
+    );
+    const merged = Array.from(values);
+    const mergedErrors = errors.slice();
+    again.forEach((i, k) => {
+      merged[i] = retry.values[k];
+      mergedErrors[i] = retry.errors?.[k];
+    });
+    values = merged;
+    errors = mergedErrors.some((e) => e !== undefined) ? mergedErrors : null;
+    ms += retry.ms;
+  }
+  return encodeDone(values, errors, ms);
+}

@@ -1,0 +1,107 @@
+/**
+ * Worker side: a BullMQ Worker whose processor runs each job on a local ThreadPoolExecutor,
+ * serving only the allow-list, stopping jobs the executor cancels, and announcing itself.
+ */
+import { Worker, type Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ThreadPoolExecutor } from '../thread-pool.js';
+import type { AllowList } from './allow-list.js';
+import { cancelledBeforeStart, listenForCancels } from './cancel-channel.js';
+import type { JobData, JobOutcome } from './codec.js';
+import { closeClient, describeConnection, makeClient } from './connection.js';
+import { MAX_STALLED, queueKeys } from './names.js';
+import { RunningJob, runJob } from './run-job.js';
+import { startHeartbeat } from './workers.js';
+
+export interface ServeOptions {
+  readonly redis: string;
+  readonly queue: string;
+  readonly tasks: AllowList;
+  readonly threads: number;
+  readonly concurrency: number;
+  /** BullMQ's lockDuration, and its stalled-check interval: a dead worker's job reruns within 2 × lockMs. */
+  readonly lockMs: number;
+  /** Where diagnostics go (stderr). */
+  readonly log: (line: string) => void;
+}
+
+export interface Serving {
+  /** The line that says this worker takes jobs. */
+  readonly readyLine: string;
+  /** Stops taking jobs, lets the running ones finish, and closes everything. */
+  close(): Promise<void>;
+}
+
+/** Starts serving; resolves once the worker takes jobs. */
+export async function serve(o: ServeOptions): Promise<Serving> {
+  const keys = queueKeys(o.queue);
+  const id = randomUUID();
+  const name = `rxjs-futures-worker:${hostname()}:${process.pid}`;
+  const commands = makeClient(o.redis, 'commands', name);
+  const blocking = makeClient(o.redis, 'blocking', name);
+  const subscriber = makeClient(o.redis, 'subscriber', `${name}:cancel`);
+  let lastError = '';
+  const report = (err: Error) => {
+    if (err.message !== lastError) o.log(`rxjs-futures-worker: ${err.message}`);
+    lastError = err.message;
+  };
+  for (const c of [commands, blocking, subscriber]) {
+    c.on('error', report);
+    c.on('ready', () => (lastError = ''));
+  }
+  // Kept warm: the first job after a pause should not wait for a thread to start.
+  const pool = new ThreadPoolExecutor({ maxWorkers: o.threads, minWorkers: o.threads });
+  const running = new Map<string, RunningJob>();
+
+  const process_ = async (job: Job<JobData, JobOutcome>): Promise<JobOutcome> => {
+    const data = job.data;
+    // A run before this one lost its worker (or was handed back): at most once means never again.
+    if (data.o === 1 && job.attemptsStarted > 1) return { k: 'lost', runs: job.attemptsStarted - 1 };
+    const task = o.tasks.get(data.t);
+    if (!task) return { k: 'not-allowed', task: data.t, served: o.tasks.names };
+    const run = new RunningJob();
+    running.set(job.id!, run);
+    try {
+      // Registered first, then the flag: a cancel either set the flag already or its message finds `run`.
+      if ((await cancelledBeforeStart(commands, keys, job.id!).catch(() => false)) || run.stopped === 'stop') {
+        return { k: 'cancelled' };
+      }
+      return await runJob(pool, task, data, run);
+    } finally {
+      running.delete(job.id!);
+    }
+  };
+
+  await listenForCancels(subscriber, keys, (jobId, mode) => running.get(jobId)?.stop(mode));
+  const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
+    connection: blocking,
+    concurrency: o.concurrency,
+    lockDuration: o.lockMs,
+    stalledInterval: o.lockMs,
+    maxStalledCount: MAX_STALLED,
+    name,
+  });
+  worker.on('error', report);
+  await worker.waitUntilReady();
+  const heartbeat = startHeartbeat(commands, keys, id, () => ({
+    pid: process.pid,
+    host: hostname(),
+    threads: o.threads,
+    concurrency: o.concurrency,
+    tasks: o.tasks.names,
+    at: Date.now(),
+  }));
+
+  return {
+    readyLine:
+      `rxjs-futures-worker ready queue=${o.queue} threads=${o.threads} concurrency=${o.concurrency} ` +
+      `tasks=${o.tasks.names.join(',')} redis=${describeConnection(o.redis)} pid=${process.pid}`,
+    async close() {
+      await worker.close(); // stops taking jobs; resolves once the running ones are done
+      await heartbeat.stop();
+      await pool.shutdown({ wait: true });
+      await Promise.all([closeClient(commands), closeClient(blocking), closeClient(subscriber)]);
+    },
+  };
+}
