@@ -17,7 +17,7 @@ import { closeClient, describeConnection, makeClient, type Connection } from './
 import { WorkerLostError } from './errors.js';
 import { Janitor } from './janitor.js';
 import { RedisLink } from './link.js';
-import { checkQueueName, queueKeys, type QueueKeys } from './names.js';
+import { MAX_STALLED, checkQueueName, queueKeys, type QueueKeys } from './names.js';
 import { Outbox } from './outbox.js';
 import { Reconciler } from './reconciler.js';
 import { PendingJobs, RemoteChunk, type CancelMode, type ChunkHost } from './remote-chunk.js';
@@ -248,16 +248,24 @@ export class BullMQExecutor extends ExecutorBase {
     );
   }
 
+  /**
+   * A run lost its worker and BullMQ queued the job again. With atMostOnce, or after the last
+   * allowed loss, that is the outcome whatever happens next (a worker that takes the job
+   * refuses it, or BullMQ fails it), so the future fails now and the job is removed if it waits.
+   */
   #stalled(chunk: RemoteChunk): void {
-    if (!this.#atMostOnce) {
-      if (this.#pending.requeued(chunk)) this.changed();
-      return;
-    }
-    // Not run again: removed here if it still waits, else the worker that takes it refuses it.
-    this.#queue.remove(chunk.id).then(
-      (removed) => removed === 1 && chunk.fail(new WorkerLostError(1, 'atMostOnce: true, so it was not run again')),
-      () => {},
+    chunk.stalls++;
+    if (this.#pending.requeued(chunk)) this.changed();
+    if (!this.#atMostOnce && chunk.stalls <= MAX_STALLED) return;
+    chunk.fail(
+      new WorkerLostError(
+        chunk.stalls,
+        this.#atMostOnce
+          ? 'atMostOnce: true, so it was not run again'
+          : 'the task keeps losing its worker, so it is not run again',
+      ),
     );
+    this.#cancelRemote(chunk, 'withdraw');
   }
 
   #finished(id: string, set: 'completed' | 'failed', settled: boolean): void {

@@ -22,8 +22,10 @@ export class RemoteChunk implements ChunkHandle {
   state: 'queued' | 'running' | 'settled' = 'queued';
   /** In Redis? 'sending': addBulk is out; 'unknown': it was, and its reply was lost with the connection. */
   added: 'no' | 'sending' | 'yes' | 'unknown' = 'no';
-  /** Date.now() when it was last seen queued or started (the reconciler looks at old ones first). */
+  /** Date.now() when it was last seen queued or started (the reconciler reads back old ones). */
   since = Date.now();
+  /** Runs that lost their worker (BullMQ's 'stalled' events). */
+  stalls = 0;
 
   constructor(
     readonly id: string,
