@@ -144,3 +144,12 @@ export function useCluster(options: RedisServerOptions = {}): Cluster {
     },
   };
 }
+
+/** Polls an async `predicate` (a look into Redis) until it holds; rejects after `timeoutMs`. */
+export async function until(predicate: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -206,6 +206,7 @@ export class BullMQExecutor extends ExecutorBase {
       pending: (id) => this.#pending.get(id),
       started: (chunk) => this.#pending.started(chunk) && this.changed(),
       stalled: (chunk) => this.#stalled(chunk),
+      requeued: (chunk) => this.#pending.requeued(chunk) && this.changed(),
       finished: (id, set, settled) => this.#finished(id, set, settled),
       read: (id) => this.#reconciler.read(id),
     });

@@ -88,10 +88,11 @@ export class Outbox {
 
   #refused(batch: RemoteChunk[], err: Error): void {
     if (/enableOfflineQueue/.test(err.message)) {
-      // Never sent (the connection dropped just before): they wait for Redis again.
+      // Never sent: the connection is going down (ioredis may still say 'ready'). They wait
+      // for the link to come up again (which flushes), not in a retry loop.
       for (const c of batch) c.added = 'no';
       this.#waiting.unshift(...batch);
-      this.flush();
+      this.#armGrace();
     } else if (err.name === 'ReplyError') {
       // Redis answered no (out of memory, read-only replica…): nothing was queued.
       for (const c of batch) {

@@ -49,6 +49,8 @@ export interface ResultEvents {
   started(chunk: RemoteChunk): void;
   /** A worker was lost and BullMQ queued the job again. */
   stalled(chunk: RemoteChunk): void;
+  /** A stopping worker handed the job back unrun. */
+  requeued(chunk: RemoteChunk): void;
   /** Job `id` finished ('completed' or 'failed'); `settled` if that settled one of our chunks. */
   finished(id: string, set: 'completed' | 'failed', settled: boolean): void;
   /** The id of the latest event read (a stream entry id). */
@@ -84,6 +86,11 @@ export function listenForResults(events: QueueEvents, on: ResultEvents): void {
     // Removed by someone else (ours are settled before we remove them): nothing will report it.
     on.pending(jobId)?.fail(new JobLostError(jobId));
   });
-  events.on('waiting', (_args, id) => on.read(id));
+  events.on('waiting', ({ jobId, prev }, id) => {
+    on.read(id);
+    // Back from a worker that stopped before running it: queued again, not lost.
+    const chunk = prev === 'active' ? on.pending(jobId) : undefined;
+    if (chunk) on.requeued(chunk);
+  });
   events.on('added', (_args, id) => on.read(id));
 }

@@ -2,7 +2,7 @@
  * Worker side: a BullMQ Worker whose processor runs each job on a local ThreadPoolExecutor,
  * serving only the allow-list, stopping jobs the executor cancels, and announcing itself.
  */
-import { Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ThreadPoolExecutor } from '../thread-pool.js';
@@ -53,8 +53,10 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   // Kept warm: the first job after a pause should not wait for a thread to start.
   const pool = new ThreadPoolExecutor({ maxWorkers: o.threads, minWorkers: o.threads });
   const running = new Map<string, RunningJob>();
+  let stopping = false;
 
-  const process_ = async (job: Job<JobData, JobOutcome>): Promise<JobOutcome> => {
+  const process_ = async (job: Job<JobData, JobOutcome>, token?: string): Promise<JobOutcome> => {
+    if (stopping) await handBack(job, token);
     const data = job.data;
     // A run before this one lost its worker (or was handed back): at most once means never again.
     if (data.o === 1 && job.attemptsStarted > 1) return { k: 'lost', runs: job.attemptsStarted - 1 };
@@ -73,6 +75,16 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     }
   };
 
+  /**
+   * A job fetched while this worker stops (its blocking fetch was already out) goes back to
+   * the queue untouched. Its start is not counted: at most once holds for runs of the task.
+   */
+  const handBack = async (job: Job<JobData, JobOutcome>, token: string | undefined): Promise<never> => {
+    await commands.hincrby(keys.job(job.id!), 'ats', -1);
+    await job.moveToWait(token);
+    throw new WaitingError();
+  };
+
   await listenForCancels(subscriber, keys, (jobId, mode) => running.get(jobId)?.stop(mode));
   const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
     connection: blocking,
@@ -80,6 +92,8 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     lockDuration: o.lockMs,
     stalledInterval: o.lockMs,
     maxStalledCount: MAX_STALLED,
+    // After an outage, take jobs and report outcomes again within a second, not BullMQ's 15 s.
+    runRetryDelay: 1000,
     name,
   });
   worker.on('error', report);
@@ -98,6 +112,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
       `rxjs-futures-worker ready queue=${o.queue} threads=${o.threads} concurrency=${o.concurrency} ` +
       `tasks=${o.tasks.names.join(',')} redis=${describeConnection(o.redis)} pid=${process.pid}`,
     async close() {
+      stopping = true;
       await worker.close(); // stops taking jobs; resolves once the running ones are done
       await heartbeat.stop();
       await pool.shutdown({ wait: true });

@@ -1,0 +1,96 @@
+/**
+ * Cancelling on remote workers: unsubscribing a parallelMap leaves nothing of it waiting or
+ * running in Redis; a running task's currentSignal() aborts and, cooperative or not, its
+ * worker process lives on; SIGTERM lets a running task finish, then the worker exits 0.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastValueFrom, map, of, range, take, toArray } from 'rxjs';
+import { parallelMap } from '../../lib/index.js';
+import { remoteTask } from '../../lib/executors/bullmq/index.js';
+import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import { waitUntil } from '../helpers/executors.js';
+import { until, useCluster } from './cluster.js';
+
+const nap = remoteTask<typeof Tasks.nap>('nap');
+const whoami = remoteTask<typeof Tasks.whoami>('whoami');
+const waitForAbort = remoteTask<typeof Tasks.waitForAbort>('waitForAbort');
+const spinForever = remoteTask<typeof Tasks.spinForever>('spinForever');
+const sleepThen = remoteTask<typeof Tasks.sleepThen>('sleepThen');
+
+describe('BullMQExecutor: cancelling remote tasks', function () {
+  this.timeout(40_000);
+  const cluster = useCluster();
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-cancel-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+
+  it('unsubscribing a parallelMap leaves no job of it waiting or running in Redis', async () => {
+    await cluster.startWorker({ threads: 1, concurrency: 2 });
+    await cluster.startWorker({ threads: 1, concurrency: 2 });
+    const ex = cluster.executor();
+    const r = cluster.redis();
+    const q = `bull:${cluster.queue}`;
+    const firstThree = await lastValueFrom(
+      range(0, 40).pipe(
+        map((i) => 300 + (i % 3) * 100),
+        parallelMap(nap, { executor: ex, chunksize: 1, window: 10 }),
+        take(3),
+        toArray(),
+      ),
+    );
+    expect(firstThree).to.have.length(3);
+    await until(
+      async () =>
+        (await r.llen(`${q}:wait`)) + (await r.llen(`${q}:active`)) + (await r.zcard(`${q}:prioritized`)) === 0,
+      'no job waiting or running',
+    );
+    expect(await r.zcard(`${q}:delayed`)).to.equal(0);
+    await waitUntil(() => ex.stats().queued + ex.stats().running === 0, 'stats to show nothing pending');
+    expect(ex.stats().cancelled).to.be.greaterThan(0);
+  });
+
+  it('a running task stopped by unsubscription sees its signal abort, and the same worker process serves the next job', async () => {
+    await cluster.startWorker({ threads: 1 });
+    const ex = cluster.executor();
+    const pid = await ex.submit(whoami);
+    const file = join(dir, 'abort');
+    const sub = of(file)
+      .pipe(parallelMap(waitForAbort, { executor: ex }))
+      .subscribe({ error: () => {} });
+    await waitUntil(() => read(file) === 'running', 'the task to run');
+    sub.unsubscribe();
+    await waitUntil(() => read(file) !== 'running', 'the task to see its signal abort');
+    expect(read(file)).to.equal('CancelledError');
+    expect(await ex.submit(whoami)).to.equal(pid);
+  });
+
+  it('a task that ignores its signal loses its thread after cancelGrace; the worker process lives on', async () => {
+    const worker = await cluster.startWorker({ threads: 1 });
+    const ex = cluster.executor();
+    const sub = of(0)
+      .pipe(parallelMap(spinForever, { executor: ex, cancelGrace: 50 }))
+      .subscribe({ error: () => {} });
+    await waitUntil(() => ex.stats().running === 1, 'the task to start');
+    sub.unsubscribe();
+    expect(await ex.submit(whoami).result(15_000)).to.equal(worker.pid);
+  });
+
+  it('SIGTERM: the worker takes no more jobs, finishes the running one (its future settles), then exits 0', async () => {
+    const worker = await cluster.startWorker({ threads: 1 });
+    const ex = cluster.executor();
+    const running = ex.submit(sleepThen, 1500, 'finished');
+    await waitUntil(() => running.running(), 'the task to start');
+    worker.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200)); // the worker has heard SIGTERM
+    const later = ex.submit(sleepThen, 0, 'later'); // handed back if the stopping worker fetches it
+    expect(await running).to.equal('finished');
+    expect(await worker.exited).to.deep.equal({ code: 0, signal: null });
+    expect(later.done()).to.equal(false);
+    await cluster.startWorker({ threads: 1 });
+    expect(await later).to.equal('later');
+  });
+});
