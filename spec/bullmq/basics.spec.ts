@@ -4,6 +4,9 @@
  * fidelity, the allow-list, and what cannot be sent.
  */
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { from, lastValueFrom, map, range, toArray } from 'rxjs';
 import {
   CancelledError,
@@ -15,6 +18,7 @@ import {
 } from '../../lib/index.js';
 import { TaskNotAllowedError, remoteTask } from '../../lib/executors/bullmq/index.js';
 import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import { runScript } from '../helpers/child-process.js';
 import { rejectionOf, waitUntil } from '../helpers/executors.js';
 import { TASKS, useCluster } from './cluster.js';
 
@@ -27,6 +31,7 @@ const failQuota = remoteTask<typeof Tasks.failQuota>('failQuota');
 const throwValue = remoteTask<typeof Tasks.throwValue>('throwValue');
 const returnFunction = remoteTask<typeof Tasks.returnFunction>('returnFunction');
 const failOrSquare = remoteTask<typeof Tasks.failOrSquare>('failOrSquare');
+const failTimes = remoteTask<typeof Tasks.failTimes>('failTimes');
 
 describe('BullMQExecutor: the Executor contract on worker processes', function () {
   this.timeout(30_000);
@@ -165,6 +170,47 @@ describe('BullMQExecutor: the Executor contract on worker processes', function (
     await waitUntil(() => running.running(), 'the job to start');
     expect(running.cancel()).to.equal(false);
     expect(await running).to.equal('done');
+  });
+
+  it('retries runs again a task that throws, up to that many times; the default 0 fails at once', async () => {
+    await cluster.startWorker();
+    const dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-retries-'));
+    try {
+      const once = cluster.executor();
+      expect(await once.submit(failTimes, join(dir, 'a'), 2).exception()).to.be.instanceOf(Error);
+      const patient = cluster.executor({ retries: 2 });
+      expect(await patient.submit(failTimes, join(dir, 'b'), 2)).to.equal(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stats(): queued = submitted and not started, running = started on a worker, workers = processes seen', async () => {
+    const ex = cluster.executor();
+    const futures = [ex.submit(sleepThen, 600, 1), ex.submit(sleepThen, 600, 2), ex.submit(sleepThen, 600, 3)];
+    await waitUntil(() => ex.stats().queued === 3, 'three queued tasks');
+    expect(ex.stats()).to.include({ running: 0, workers: 0 });
+    await cluster.startWorker({ threads: 1, concurrency: 2 });
+    await waitUntil(() => ex.stats().running === 2, 'two running tasks');
+    expect(ex.stats().queued).to.equal(1);
+    await waitUntil(() => ex.stats().workers === 1, 'the worker to be seen');
+    await Promise.all(futures);
+    expect(ex.stats()).to.include({ queued: 0, running: 0, completed: 3 });
+  });
+
+  it('a script that uses the executor and calls shutdown() exits by itself', async () => {
+    await cluster.startWorker();
+    const entry = new URL('../../lib/executors/bullmq/index.js', import.meta.url).href;
+    const run = await runScript(
+      `import { BullMQExecutor, remoteTask } from ${JSON.stringify(entry)};
+       const ex = new BullMQExecutor({ connection: ${JSON.stringify(cluster.server.url)}, queue: ${JSON.stringify(cluster.queue)} });
+       console.log(await ex.submit(remoteTask('add'), 20, 22));
+       await ex.shutdown();`,
+      15_000,
+    );
+    expect(run.stderr).to.equal('');
+    expect(run).to.include({ code: 0, timedOut: false });
+    expect(run.stdout.trim()).to.equal('42');
   });
 
   it('shutdown() resolves, and submit throws after it', async () => {
