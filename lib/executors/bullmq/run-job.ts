@@ -44,6 +44,45 @@ export class RunningJob {
   }
 }
 
+/** How long a stop message for a job not running here is remembered (the job may be starting). */
+const EARLY_STOP_MS = 60_000;
+
+/**
+ * The jobs running in this worker process, by id, as cancel messages find them. Every worker
+ * hears every message; one for a job that is not running here is kept for a while, because
+ * the job may be between BullMQ's fetch and our processor: it then stops before it starts.
+ */
+export class RunningJobs {
+  readonly #running = new Map<string, RunningJob>();
+  readonly #early = new Map<string, { mode: StopMode; at: number }>();
+
+  /** Job `id` starts here; it is stopped already if a message for it came first. */
+  register(id: string): RunningJob {
+    const run = new RunningJob();
+    const early = this.#early.get(id);
+    if (early) {
+      this.#early.delete(id);
+      run.stop(early.mode);
+    }
+    this.#running.set(id, run);
+    return run;
+  }
+
+  unregister(id: string): void {
+    this.#running.delete(id);
+  }
+
+  stop(id: string, mode: StopMode): void {
+    const run = this.#running.get(id);
+    if (run) return run.stop(mode);
+    const now = Date.now();
+    this.#early.set(id, { mode, at: now });
+    if (this.#early.size > 1000) {
+      for (const [key, { at }] of this.#early) if (now - at > EARLY_STOP_MS) this.#early.delete(key);
+    }
+  }
+}
+
 /** Runs the job's items; those that threw run again, up to `data.r` times, unless stopped. */
 export async function runJob(
   pool: ExecutorBase,

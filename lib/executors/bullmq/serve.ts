@@ -11,8 +11,11 @@ import { cancelledBeforeStart, listenForCancels } from './cancel-channel.js';
 import type { JobData, JobOutcome } from './codec.js';
 import { closeClient, describeConnection, makeClient } from './connection.js';
 import { MAX_STALLED, queueKeys } from './names.js';
-import { RunningJob, runJob } from './run-job.js';
+import { RunningJobs, runJob } from './run-job.js';
 import { startHeartbeat } from './workers.js';
+
+/** Clocks of the machines (NTP-synchronised) differ by less than this. */
+const SKEW_MS = 5000;
 
 export interface ServeOptions {
   readonly redis: string;
@@ -52,7 +55,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   }
   // Kept warm: the first job after a pause should not wait for a thread to start.
   const pool = new ThreadPoolExecutor({ maxWorkers: o.threads, minWorkers: o.threads });
-  const running = new Map<string, RunningJob>();
+  const running = new RunningJobs();
   let stopping = false;
 
   const process_ = async (job: Job<JobData, JobOutcome>, token?: string): Promise<JobOutcome> => {
@@ -62,16 +65,21 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     if (data.o === 1 && job.attemptsStarted > 1) return { k: 'lost', runs: job.attemptsStarted - 1 };
     const task = o.tasks.get(data.t);
     if (!task) return { k: 'not-allowed', task: data.t, served: o.tasks.names };
-    const run = new RunningJob();
-    running.set(job.id!, run);
+    const run = running.register(job.id!);
     try {
-      // Registered first, then the flag: a cancel either set the flag already or its message finds `run`.
-      if ((await cancelledBeforeStart(commands, keys, job.id!).catch(() => false)) || run.stopped === 'stop') {
-        return { k: 'cancelled' };
+      if (run.stopped === 'stop') return { k: 'cancelled' }; // its cancel message came first
+      // The flag catches a cancel whose message this worker may have missed: one of a job
+      // older than our subscription (allowing for clock skew between machines). Read while
+      // the task starts, so that a start costs no round trip.
+      if (job.timestamp < cancels.since + SKEW_MS) {
+        cancelledBeforeStart(commands, keys, job.id!).then(
+          (flagged) => flagged && run.stop('stop'),
+          () => {},
+        );
       }
       return await runJob(pool, task, data, run);
     } finally {
-      running.delete(job.id!);
+      running.unregister(job.id!);
     }
   };
 
@@ -85,7 +93,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     throw new WaitingError();
   };
 
-  await listenForCancels(subscriber, keys, (jobId, mode) => running.get(jobId)?.stop(mode));
+  const cancels = await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode));
   const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
     connection: blocking,
     concurrency: o.concurrency,
