@@ -4,8 +4,6 @@
  * fidelity, the allow-list, and what cannot be sent.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, lastValueFrom, map, range, toArray } from 'rxjs';
 import {
@@ -17,25 +15,26 @@ import {
   task,
 } from '../../lib/index.js';
 import { TaskNotAllowedError, remoteTask } from '../../lib/executors/bullmq/index.js';
-import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import {
+  add,
+  echo,
+  failOrSquare,
+  failQuota,
+  failTimes,
+  failWith,
+  returnFunction,
+  sleepThen,
+  square,
+  throwValue,
+} from './remote-tasks.js';
 import { runScript } from '../helpers/child-process.js';
 import { rejectionOf, waitUntil } from '../helpers/executors.js';
-import { TASKS, useCluster } from './cluster.js';
-
-const add = remoteTask<typeof Tasks.add>('add');
-const square = remoteTask<typeof Tasks.square>('square');
-const echo = remoteTask<typeof Tasks.echo>('echo');
-const sleepThen = remoteTask<typeof Tasks.sleepThen>('sleepThen');
-const failWith = remoteTask<typeof Tasks.failWith>('failWith');
-const failQuota = remoteTask<typeof Tasks.failQuota>('failQuota');
-const throwValue = remoteTask<typeof Tasks.throwValue>('throwValue');
-const returnFunction = remoteTask<typeof Tasks.returnFunction>('returnFunction');
-const failOrSquare = remoteTask<typeof Tasks.failOrSquare>('failOrSquare');
-const failTimes = remoteTask<typeof Tasks.failTimes>('failTimes');
+import { TASKS, useCluster, useTempDir } from './cluster.js';
 
 describe('BullMQExecutor: the Executor contract on worker processes', function () {
   this.timeout(30_000);
   const cluster = useCluster();
+  const tempDir = useTempDir('rxjs-futures-retries-');
 
   it('submit runs a served task on a worker process; the ready line names queue, threads and tasks', async () => {
     const worker = await cluster.startWorker({ threads: 1 });
@@ -174,15 +173,10 @@ describe('BullMQExecutor: the Executor contract on worker processes', function (
 
   it('retries runs again a task that throws, up to that many times; the default 0 fails at once', async () => {
     await cluster.startWorker();
-    const dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-retries-'));
-    try {
-      const once = cluster.executor();
-      expect(await once.submit(failTimes, join(dir, 'a'), 2).exception()).to.be.instanceOf(Error);
-      const patient = cluster.executor({ retries: 2 });
-      expect(await patient.submit(failTimes, join(dir, 'b'), 2)).to.equal(3);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const once = cluster.executor();
+    expect(await once.submit(failTimes, join(tempDir(), 'a'), 2).exception()).to.be.instanceOf(Error);
+    const patient = cluster.executor({ retries: 2 });
+    expect(await patient.submit(failTimes, join(tempDir(), 'b'), 2)).to.equal(3);
   });
 
   it('stats(): queued = submitted and not started, running = started on a worker, workers = processes seen', async () => {

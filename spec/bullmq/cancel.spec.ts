@@ -4,28 +4,18 @@
  * worker process lives on; SIGTERM lets a running task finish, then the worker exits 0.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, map, of, range, take, toArray } from 'rxjs';
 import { parallelMap } from '../../lib/index.js';
-import { remoteTask } from '../../lib/executors/bullmq/index.js';
-import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import { nap, sleepThen, spinForever, waitForAbort, whoami } from './remote-tasks.js';
 import { waitUntil } from '../helpers/executors.js';
-import { until, useCluster } from './cluster.js';
-
-const nap = remoteTask<typeof Tasks.nap>('nap');
-const whoami = remoteTask<typeof Tasks.whoami>('whoami');
-const waitForAbort = remoteTask<typeof Tasks.waitForAbort>('waitForAbort');
-const spinForever = remoteTask<typeof Tasks.spinForever>('spinForever');
-const sleepThen = remoteTask<typeof Tasks.sleepThen>('sleepThen');
+import { until, useCluster, useTempDir } from './cluster.js';
 
 describe('BullMQExecutor: cancelling remote tasks', function () {
   this.timeout(40_000);
   const cluster = useCluster();
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-cancel-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir('rxjs-futures-cancel-');
   const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 
   it('unsubscribing a parallelMap leaves no job of it waiting or running in Redis', async () => {
@@ -57,7 +47,7 @@ describe('BullMQExecutor: cancelling remote tasks', function () {
     await cluster.startWorker({ threads: 1 });
     const ex = cluster.executor();
     const pid = await ex.submit(whoami);
-    const file = join(dir, 'abort');
+    const file = join(tempDir(), 'abort');
     const sub = of(file)
       .pipe(parallelMap(waitForAbort, { executor: ex }))
       .subscribe({ error: () => {} });

@@ -4,6 +4,9 @@
  * fails. Each test gets its own queue, so tests on one Redis do not see each other's jobs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { BullMQExecutor, type BullMQExecutorOptions } from '../../lib/executors/bullmq/index.js';
@@ -143,6 +146,14 @@ export function useCluster(options: RedisServerOptions = {}): Cluster {
       return c;
     },
   };
+}
+
+/** A fresh temp folder for each test (for files that tasks write), removed after it. */
+export function useTempDir(prefix: string): () => string {
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), prefix))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }
 
 /** Polls an async `predicate` (a look into Redis) until it holds; rejects after `timeoutMs`. */

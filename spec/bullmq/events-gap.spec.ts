@@ -6,12 +6,8 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { remoteTask } from '../../lib/executors/bullmq/index.js';
-import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import { add, sleepThen } from './remote-tasks.js';
 import { useCluster } from './cluster.js';
-
-const sleepThen = remoteTask<typeof Tasks.sleepThen>('sleepThen');
-const add = remoteTask<typeof Tasks.add>('add');
 
 describe('BullMQExecutor: a gap in the event stream', function () {
   this.timeout(40_000);

@@ -5,13 +5,10 @@
  * file keeps them and they finish.
  */
 import { expect } from 'chai';
-import { RedisUnreachableError, JobLostError, remoteTask } from '../../lib/executors/bullmq/index.js';
-import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import { RedisUnreachableError, JobLostError } from '../../lib/executors/bullmq/index.js';
+import { add, sleepThen } from './remote-tasks.js';
 import { waitUntil } from '../helpers/executors.js';
 import { until, useCluster } from './cluster.js';
-
-const add = remoteTask<typeof Tasks.add>('add');
-const sleepThen = remoteTask<typeof Tasks.sleepThen>('sleepThen');
 
 describe('BullMQExecutor: Redis stops, restarts, loses jobs', function () {
   this.timeout(60_000);

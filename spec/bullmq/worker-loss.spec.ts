@@ -4,29 +4,23 @@
  * with WorkerLostError instead; a task that kills every worker fails after at most 3 lost runs.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Future } from '../../lib/index.js';
-import { WorkerLostError, remoteTask } from '../../lib/executors/bullmq/index.js';
-import type * as Tasks from '../fixtures/bullmq-tasks.js';
+import { WorkerLostError } from '../../lib/executors/bullmq/index.js';
+import { countRun, killWorker } from './remote-tasks.js';
 import { waitUntil } from '../helpers/executors.js';
-import { useCluster, type WorkerProcess } from './cluster.js';
-
-const countRun = remoteTask<typeof Tasks.countRun>('countRun');
-const killWorker = remoteTask<typeof Tasks.killWorker>('killWorker');
+import { useCluster, useTempDir, type WorkerProcess } from './cluster.js';
 
 const LOCK_MS = 1000;
 
 describe('BullMQExecutor: a worker process dies', function () {
   this.timeout(60_000);
   const cluster = useCluster();
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-runs-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir('rxjs-futures-runs-');
 
   const runsOf = (i: number): string[] => {
-    const file = join(dir, `run-${i}`);
+    const file = join(tempDir(), `run-${i}`);
     return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
   };
 
@@ -47,7 +41,7 @@ describe('BullMQExecutor: a worker process dies', function () {
     await cluster.startWorker({ lockMs: LOCK_MS, concurrency: 1 });
     const ex = cluster.executor();
     const n = 6;
-    const futures = Array.from({ length: n }, (_, i) => ex.submit(countRun, join(dir, `run-${i}`), 1500, i));
+    const futures = Array.from({ length: n }, (_, i) => ex.submit(countRun, join(tempDir(), `run-${i}`), 1500, i));
     const settles = futures.map((f) => {
       let count = 0;
       f.addDoneCallback(() => count++);
@@ -70,7 +64,7 @@ describe('BullMQExecutor: a worker process dies', function () {
     await cluster.startWorker({ lockMs: LOCK_MS, concurrency: 1 });
     const ex = cluster.executor({ atMostOnce: true });
     const n = 4;
-    const futures = Array.from({ length: n }, (_, i) => ex.submit(countRun, join(dir, `run-${i}`), 1500, i));
+    const futures = Array.from({ length: n }, (_, i) => ex.submit(countRun, join(tempDir(), `run-${i}`), 1500, i));
     await killMidTask(a, () => futures, n);
     const outcomes = await Promise.all(futures.map((f) => f.exception()));
     const lost = outcomes.filter((e) => e instanceof WorkerLostError);
@@ -94,7 +88,7 @@ describe('BullMQExecutor: a worker process dies', function () {
     const supervisors = [keep(), keep()];
     try {
       const ex = cluster.executor();
-      const file = join(dir, 'run-0');
+      const file = join(tempDir(), 'run-0');
       const err = await ex.submit(killWorker, file).exception();
       expect(err).to.be.instanceOf(WorkerLostError);
       expect((err as WorkerLostError).lostRuns).to.be.at.most(3);

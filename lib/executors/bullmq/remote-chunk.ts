@@ -96,21 +96,21 @@ export class PendingJobs {
 
   /** A worker started it (again). */
   started(chunk: RemoteChunk): boolean {
-    if (chunk.state !== 'queued') return false;
-    chunk.state = 'running';
-    chunk.since = Date.now();
-    this.queuedItems -= chunk.size;
-    this.runningItems += chunk.size;
-    return true;
+    return this.#move(chunk, 'queued', 'running');
   }
 
-  /** Its worker was lost and BullMQ queued it again. */
+  /** Its worker was lost (or handed it back) and BullMQ queued it again. */
   requeued(chunk: RemoteChunk): boolean {
-    if (chunk.state !== 'running') return false;
-    chunk.state = 'queued';
+    return this.#move(chunk, 'running', 'queued');
+  }
+
+  #move(chunk: RemoteChunk, from: 'queued' | 'running', to: 'queued' | 'running'): boolean {
+    if (chunk.state !== from) return false;
+    chunk.state = to;
     chunk.since = Date.now();
-    this.runningItems -= chunk.size;
-    this.queuedItems += chunk.size;
+    const n = to === 'running' ? chunk.size : -chunk.size;
+    this.queuedItems -= n;
+    this.runningItems += n;
     return true;
   }
 
