@@ -1,18 +1,19 @@
 /**
  * Cancelling on remote workers: unsubscribing a parallelMap leaves nothing of it waiting or
  * running in Redis; a running task's currentSignal() aborts and, cooperative or not, its
- * worker process lives on; SIGTERM lets a running task finish, then the worker exits 0.
+ * worker process lives on; its reportProgress() reaches progress$; SIGTERM lets a running
+ * task finish, then the worker exits 0.
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, map, of, range, take, toArray } from 'rxjs';
 import { parallelMap } from '../../lib/index.js';
-import { nap, sleepThen, spinForever, waitForAbort, whoami } from './remote-tasks.js';
+import { countWithProgress, nap, sleepThen, spinForever, waitForAbort, whoami } from './remote-tasks.js';
 import { waitUntil } from '../helpers/executors.js';
 import { until, useCluster, useTempDir } from './cluster.js';
 
-describe('BullMQExecutor: cancelling remote tasks', function () {
+describe('BullMQExecutor: stopping remote tasks, their signal and progress', function () {
   this.timeout(40_000);
   const cluster = useCluster();
   const tempDir = useTempDir('rxjs-futures-cancel-');
@@ -67,6 +68,16 @@ describe('BullMQExecutor: cancelling remote tasks', function () {
     await waitUntil(() => ex.stats().running === 1, 'the task to start');
     sub.unsubscribe();
     expect(await ex.submit(whoami).result(15_000)).to.equal(worker.pid);
+  });
+
+  it("reportProgress() in a remote task reaches the future's progress$, in order, values intact", async () => {
+    await cluster.startWorker();
+    const ex = cluster.executor();
+    const seen: unknown[] = [];
+    const f = ex.submit(countWithProgress, 3);
+    f.progress$.subscribe((p) => seen.push(p));
+    expect(await f).to.equal(3);
+    expect(seen).to.deep.equal([1, 2, 3].map((step) => ({ step, at: new Date(0) })));
   });
 
   it('SIGTERM: the worker takes no more jobs, finishes the running one (its future settles), then exits 0', async () => {

@@ -18,3 +18,4 @@ export const square = remoteTask<typeof Tasks.square>('square');
 export const throwValue = remoteTask<typeof Tasks.throwValue>('throwValue');
 export const waitForAbort = remoteTask<typeof Tasks.waitForAbort>('waitForAbort');
 export const whoami = remoteTask<typeof Tasks.whoami>('whoami');
+export const countWithProgress = remoteTask<typeof Tasks.countWithProgress>('countWithProgress');

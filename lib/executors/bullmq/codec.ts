@@ -101,6 +101,25 @@ export function decodeItems(data: string): unknown[] {
   return fromBase64(data) as unknown[];
 }
 
+/** A reportProgress() of item `item` of a job, as its BullMQ progress (JSON). */
+export interface JobProgress {
+  readonly rxf: 1;
+  readonly i: number;
+  /** The value, v8-serialized, base64. */
+  readonly v: string;
+}
+
+export function encodeProgress(item: number, value: unknown): JobProgress {
+  return { rxf: 1, i: item, v: toBase64(value) };
+}
+
+/** The item and value of a job's progress, or undefined for progress that is not ours. */
+export function decodeProgress(progress: unknown): { item: number; value: unknown } | undefined {
+  const p = progress as Partial<JobProgress> | null;
+  if (typeof p !== 'object' || p === null || p.rxf !== 1 || typeof p.v !== 'string') return undefined;
+  return { item: p.i ?? 0, value: fromBase64(p.v) };
+}
+
 /** A finished chunk's outcome, as the worker sends it; a value that cannot be sent fails its item. */
 export function encodeDone(values: ArrayLike<unknown>, errors: readonly unknown[] | null, ms: number): JobOutcome {
   const v = Array.from(values);

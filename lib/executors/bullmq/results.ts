@@ -5,7 +5,7 @@
  */
 import type { QueueEvents } from 'bullmq';
 import { CancelledError } from '../../core/errors.js';
-import { decodeDone, type JobOutcome } from './codec.js';
+import { decodeDone, decodeProgress, type JobOutcome } from './codec.js';
 import { JobLostError, TaskNotAllowedError, WorkerLostError } from './errors.js';
 import { MAX_STALLED, STALLED_REASON } from './names.js';
 import type { RemoteChunk } from './remote-chunk.js';
@@ -85,6 +85,12 @@ export function listenForResults(events: QueueEvents, on: ResultEvents): void {
     on.read(id);
     // Removed by someone else (ours are settled before we remove them): nothing will report it.
     on.pending(jobId)?.fail(new JobLostError(jobId));
+  });
+  events.on('progress', ({ jobId, data }, id) => {
+    on.read(id);
+    const chunk = on.pending(jobId);
+    const p = chunk && decodeProgress(data);
+    if (p) chunk.progress(p.item, p.value);
   });
   events.on('waiting', ({ jobId, prev }, id) => {
     on.read(id);

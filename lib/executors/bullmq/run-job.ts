@@ -25,19 +25,23 @@ export class RunningJob {
     return this.#stopped;
   }
 
-  /** Runs `items` as one local chunk; a stop that came before is applied at once. */
+  /**
+   * Runs `items` as one local chunk; a stop that came before is applied at once. `progress`
+   * gets each reportProgress() with the index of its item in `items`.
+   */
   run(
     pool: ExecutorBase,
     task: EncodedTask,
     items: unknown[],
     data: JobData,
+    progress: (item: number, value: unknown) => void,
   ): Promise<{ values: ArrayLike<unknown>; errors: unknown[] | null; ms: number }> {
     return new Promise((resolve) => {
       this.#handle = pool.runChunk(
         task,
         items,
         { spread: data.s === 1, timeoutMs: data.to, graceMs: data.g },
-        { complete: (values, errors, ms) => resolve({ values, errors, ms }) },
+        { complete: (values, errors, ms) => resolve({ values, errors, ms }), progress },
       );
       if (this.#stopped) this.#handle.cancel(this.#stopped === 'stop');
     });
@@ -83,15 +87,19 @@ export class RunningJobs {
   }
 }
 
-/** Runs the job's items; those that threw run again, up to `data.r` times, unless stopped. */
+/**
+ * Runs the job's items; those that threw run again, up to `data.r` times, unless stopped.
+ * `progress` gets each reportProgress() with the index of its item in the job.
+ */
 export async function runJob(
   pool: ExecutorBase,
   task: EncodedTask,
   data: JobData,
   job: RunningJob,
+  progress: (item: number, value: unknown) => void,
 ): Promise<JobOutcome> {
   const items = decodeItems(data.a);
-  let { values, errors, ms } = await job.run(pool, task, items, data);
+  let { values, errors, ms } = await job.run(pool, task, items, data, progress);
   for (let attempt = 0; attempt < (data.r ?? 0) && errors && !job.stopped; attempt++) {
     const again = errors.flatMap((e, i) => (e === undefined || e instanceof CancelledError ? [] : [i]));
     if (again.length === 0) break;
@@ -100,6 +108,7 @@ export async function runJob(
       task,
       again.map((i) => items[i]),
       data,
+      (k, value) => progress(again[k]!, value),
     );
     const merged = Array.from(values);
     const mergedErrors = errors.slice();

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { ThreadPoolExecutor } from '../thread-pool.js';
 import type { AllowList } from './allow-list.js';
 import { cancelledBeforeStart, listenForCancels } from './cancel-channel.js';
-import type { JobData, JobOutcome } from './codec.js';
+import { encodeProgress, type JobData, type JobOutcome } from './codec.js';
 import { closeClient, describeConnection, makeClient } from './connection.js';
 import { MAX_STALLED, queueKeys } from './names.js';
 import { RunningJobs, runJob } from './run-job.js';
@@ -77,7 +77,10 @@ export async function serve(o: ServeOptions): Promise<Serving> {
           () => {},
         );
       }
-      return await runJob(pool, task, data, run);
+      // Progress travels as the job's progress (a Redis write and an event each): report sparingly.
+      const progress = (item: number, value: unknown) =>
+        void job.updateProgress(encodeProgress(item, value)).catch(() => {});
+      return await runJob(pool, task, data, run, progress);
     } finally {
       running.unregister(job.id!);
     }
