@@ -44,6 +44,20 @@ describe('BullMQExecutor: stopping remote tasks, their signal and progress', fun
     expect(ex.stats().cancelled).to.be.greaterThan(0);
   });
 
+  it('a future cancelled while its job is being added leaves no job in Redis', async () => {
+    const ex = cluster.executor();
+    const r = cluster.redis();
+    const wait = `bull:${cluster.queue}:wait`;
+    ex.submit(nap, 1); // no worker: it stays queued, and shows the executor sends jobs
+    await until(async () => (await r.llen(wait)) === 1, 'the first job in Redis');
+    const f = ex.submit(nap, 2);
+    await Promise.resolve(); // the add is on its way now
+    expect(f.cancel()).to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await r.llen(wait)).to.equal(1);
+    expect(ex.stats()).to.include({ queued: 1, cancelled: 1 });
+  });
+
   it('a running task stopped by unsubscription sees its signal abort, and the same worker process serves the next job', async () => {
     await cluster.startWorker({ threads: 1 });
     const ex = cluster.executor();

@@ -117,7 +117,9 @@ export class BullMQExecutor extends ExecutorBase {
     this.#queue = new Queue(queue, { connection: this.#client });
     this.#queue.on('error', () => {});
     this.#outbox = new Outbox(this.#queue, this.#link, () => this.#listening && this.#link.ready(), SUBMIT_GRACE_MS, {
-      added: () => {},
+      added: (chunks) => {
+        for (const c of chunks) if (c.cancelAfterAdd) this.#cancelRemote(c, c.cancelAfterAdd);
+      },
     });
     this.#reconciler = new Reconciler(this.#client, this.#keys, this.#pending, this.#link, {
       finished: (id, set, settled) => this.#finished(id, set, settled),
@@ -242,6 +244,11 @@ export class BullMQExecutor extends ExecutorBase {
 
   #cancelRemote(chunk: RemoteChunk, mode: CancelMode): void {
     if (chunk.added === 'no') return; // it never left this process: the outbox drops it
+    if (chunk.added === 'sending') {
+      // A remove now could come before the add: done once the job is surely there.
+      chunk.cancelAfterAdd = mode;
+      return;
+    }
     if (mode !== 'soft') this.#orphans.add(chunk.id);
     cancelJob(this.#client, this.#queue, this.#keys, chunk.id, mode).then(
       (removed) => removed && this.#orphans.delete(chunk.id),

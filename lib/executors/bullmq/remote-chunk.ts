@@ -26,6 +26,8 @@ export class RemoteChunk implements ChunkHandle {
   since = Date.now();
   /** Runs that lost their worker (BullMQ's 'stalled' events). */
   stalls = 0;
+  /** Cancelled while its add was on the way: cancelled in Redis once the add is done. */
+  cancelAfterAdd: CancelMode | undefined;
 
   constructor(
     readonly id: string,
