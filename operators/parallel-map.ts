@@ -24,5 +24,6 @@ export function parallelMap<T, R>(fn: Task<[T], R>, options?: ParallelMapOptions
   const task = encodeTask(fn);
   const executor = (opts as ParallelMapOptions).executor;
   const runner = executor === undefined ? undefined : asRunner(executor);
+  runner?.checkTask?.(task);
   return (source) => mapStream<T, R>(runner ?? asRunner(getDefaultExecutor()), task, source, false, opts);
 }

@@ -54,6 +54,11 @@ export interface ChunkRunner {
   runChunk(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle;
   /** How many chunks can run at once (sizes the default window). */
   readonly parallelism: number;
+  /**
+   * Throws a TypeError for a task this runner can never run (BullMQExecutor runs only tasks
+   * that its workers serve by name); called where the task is given, so the error is synchronous.
+   */
+  checkTask?(task: EncodedTask): void;
 }
 
 /** A handle for a chunk that never left the host (for instance all of it failed up front). */

@@ -158,7 +158,9 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
    */
   map<T, R>(fn: Task<[T], R>, items: Source<T>, options?: MapOptions): FutureStream<R> {
     const opts = checkMapOptions('map', options);
-    return mapStream<T, R>(this, encodeTask(fn), items, false, opts);
+    const task = encodeTask(fn);
+    this.checkTask(task);
+    return mapStream<T, R>(this, task, items, false, opts);
   }
 
   /**
@@ -168,11 +170,20 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
    */
   starmap<A extends unknown[], R>(fn: Task<A, R>, items: Source<A>, options?: MapOptions): FutureStream<R> {
     const opts = checkMapOptions('starmap', options);
-    return mapStream<A, R>(this, encodeTask(fn), items, true, opts);
+    const task = encodeTask(fn);
+    this.checkTask(task);
+    return mapStream<A, R>(this, task, items, true, opts);
   }
+
+  /**
+   * @internal Throws a TypeError for a task this executor can never run; every task can run
+   * on a local executor. Called by submit, map, starmap and parallelMap where the task is given.
+   */
+  checkTask(_task: EncodedTask): void {}
 
   /** @internal Runs a chunk; counts its outcomes. Used by submit and the map engine. */
   runChunk(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
+    this.checkTask(task);
     this.#assertOpen();
     const counting: ChunkSink = {
       ...sink, // progress and values pass through as they are

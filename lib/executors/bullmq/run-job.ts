@@ -1,0 +1,124 @@
+/**
+ * Worker side: one job's items on the local thread pool, with retries of the items that threw,
+ * stoppable from outside (a cancel from the executor). Returns the outcome to store in Redis.
+ */
+import type { ChunkHandle } from '../../core/chunk.js';
+import { CancelledError } from '../../core/errors.js';
+import type { ExecutorBase } from '../../core/executor.js';
+import type { EncodedTask } from '../../core/task.js';
+import { decodeItems, encodeDone, type JobData, type JobOutcome } from './codec.js';
+import type { StopMode } from './cancel-channel.js';
+
+/** A job running here, as a cancel message finds it. */
+export class RunningJob {
+  #handle: ChunkHandle | undefined;
+  #stopped: StopMode | undefined;
+
+  /** The executor asked to stop this job ('stop': now; 'soft': after the current item). */
+  stop(mode: StopMode): void {
+    if (this.#stopped === 'stop') return;
+    this.#stopped = mode;
+    this.#handle?.cancel(mode === 'stop');
+  }
+
+  get stopped(): StopMode | undefined {
+    return this.#stopped;
+  }
+
+  /**
+   * Runs `items` as one local chunk; a stop that came before is applied at once. `progress`
+   * gets each reportProgress() with the index of its item in `items`.
+   */
+  run(
+    pool: ExecutorBase,
+    task: EncodedTask,
+    items: unknown[],
+    data: JobData,
+    progress: (item: number, value: unknown) => void,
+  ): Promise<{ values: ArrayLike<unknown>; errors: unknown[] | null; ms: number }> {
+    return new Promise((resolve) => {
+      this.#handle = pool.runChunk(
+        task,
+        items,
+        { spread: data.s === 1, timeoutMs: data.to, graceMs: data.g },
+        { complete: (values, errors, ms) => resolve({ values, errors, ms }), progress },
+      );
+      if (this.#stopped) this.#handle.cancel(this.#stopped === 'stop');
+    });
+  }
+}
+
+/** How long a stop message for a job not running here is remembered (the job may be starting). */
+const EARLY_STOP_MS = 60_000;
+
+/**
+ * The jobs running in this worker process, by id, as cancel messages find them. Every worker
+ * hears every message; one for a job that is not running here is kept for a while, because
+ * the job may be between BullMQ's fetch and our processor: it then stops before it starts.
+ */
+export class RunningJobs {
+  readonly #running = new Map<string, RunningJob>();
+  readonly #early = new Map<string, { mode: StopMode; at: number }>();
+
+  /** Job `id` starts here; it is stopped already if a message for it came first. */
+  register(id: string): RunningJob {
+    const run = new RunningJob();
+    const early = this.#early.get(id);
+    if (early) {
+      this.#early.delete(id);
+      run.stop(early.mode);
+    }
+    this.#running.set(id, run);
+    return run;
+  }
+
+  unregister(id: string): void {
+    this.#running.delete(id);
+  }
+
+  stop(id: string, mode: StopMode): void {
+    const run = this.#running.get(id);
+    if (run) return run.stop(mode);
+    const now = Date.now();
+    this.#early.set(id, { mode, at: now });
+    if (this.#early.size > 1000) {
+      for (const [key, { at }] of this.#early) if (now - at > EARLY_STOP_MS) this.#early.delete(key);
+    }
+  }
+}
+
+/**
+ * Runs the job's items; those that threw run again, up to `data.r` times, unless stopped.
+ * `progress` gets each reportProgress() with the index of its item in the job.
+ */
+export async function runJob(
+  pool: ExecutorBase,
+  task: EncodedTask,
+  data: JobData,
+  job: RunningJob,
+  progress: (item: number, value: unknown) => void,
+): Promise<JobOutcome> {
+  const items = decodeItems(data.a);
+  let { values, errors, ms } = await job.run(pool, task, items, data, progress);
+  for (let attempt = 0; attempt < (data.r ?? 0) && errors && !job.stopped; attempt++) {
+    const again = errors.flatMap((e, i) => (e === undefined || e instanceof CancelledError ? [] : [i]));
+    if (again.length === 0) break;
+    const retry = await job.run(
+      pool,
+      task,
+      again.map((i) => items[i]),
+      data,
+      (k, value) => progress(again[k]!, value),
+    );
+    const merged = Array.from(values);
+    const mergedErrors = errors.slice();
+    again.forEach((i, k) => {
+      merged[i] = retry.values[k];
+      mergedErrors[i] = retry.errors?.[k];
+    });
+    values = merged;
+    errors = mergedErrors.some((e) => e !== undefined) ? mergedErrors : null;
+    ms += retry.ms;
+  }
+  return encodeDone(values, errors, ms);
+}

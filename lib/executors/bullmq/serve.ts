@@ -1,0 +1,133 @@
+/**
+ * Worker side: a BullMQ Worker whose processor runs each job on a local ThreadPoolExecutor,
+ * serving only the allow-list, stopping jobs the executor cancels, and announcing itself.
+ */
+import { WaitingError, Worker, type Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ThreadPoolExecutor } from '../thread-pool.js';
+import type { AllowList } from './allow-list.js';
+import { cancelledBeforeStart, listenForCancels } from './cancel-channel.js';
+import { encodeProgress, type JobData, type JobOutcome } from './codec.js';
+import { closeClient, describeConnection, makeClient } from './connection.js';
+import { MAX_STALLED, queueKeys } from './names.js';
+import { RunningJobs, runJob } from './run-job.js';
+import { startHeartbeat } from './workers.js';
+
+/** Clocks of the machines (NTP-synchronised) differ by less than this. */
+const SKEW_MS = 5000;
+
+export interface ServeOptions {
+  readonly redis: string;
+  readonly queue: string;
+  readonly tasks: AllowList;
+  readonly threads: number;
+  readonly concurrency: number;
+  /** BullMQ's lockDuration, and its stalled-check interval: a dead worker's job reruns within 2 × lockMs. */
+  readonly lockMs: number;
+  /** Where diagnostics go (stderr). */
+  readonly log: (line: string) => void;
+}
+
+export interface Serving {
+  /** The line that says this worker takes jobs. */
+  readonly readyLine: string;
+  /** Stops taking jobs, lets the running ones finish, and closes everything. */
+  close(): Promise<void>;
+}
+
+/** Starts serving; resolves once the worker takes jobs. */
+export async function serve(o: ServeOptions): Promise<Serving> {
+  const keys = queueKeys(o.queue);
+  const id = randomUUID();
+  const name = `rxjs-futures-worker:${hostname()}:${process.pid}`;
+  const commands = makeClient(o.redis, 'commands', name);
+  const blocking = makeClient(o.redis, 'blocking', name);
+  const subscriber = makeClient(o.redis, 'subscriber', `${name}:cancel`);
+  let lastError = '';
+  const report = (err: Error) => {
+    if (err.message !== lastError) o.log(`rxjs-futures-worker: ${err.message}`);
+    lastError = err.message;
+  };
+  for (const c of [commands, blocking, subscriber]) {
+    c.on('error', report);
+    c.on('ready', () => (lastError = ''));
+  }
+  // Kept warm: the first job after a pause should not wait for a thread to start.
+  const pool = new ThreadPoolExecutor({ maxWorkers: o.threads, minWorkers: o.threads });
+  const running = new RunningJobs();
+  let stopping = false;
+
+  const process_ = async (job: Job<JobData, JobOutcome>, token?: string): Promise<JobOutcome> => {
+    if (stopping) await handBack(job, token);
+    const data = job.data;
+    // A run before this one lost its worker (or was handed back): at most once means never again.
+    if (data.o === 1 && job.attemptsStarted > 1) return { k: 'lost', runs: job.attemptsStarted - 1 };
+    const task = o.tasks.get(data.t);
+    if (!task) return { k: 'not-allowed', task: data.t, served: o.tasks.names };
+    const run = running.register(job.id!);
+    try {
+      if (run.stopped === 'stop') return { k: 'cancelled' }; // its cancel message came first
+      // The flag catches a cancel whose message this worker may have missed: one of a job
+      // older than our subscription (allowing for clock skew between machines). Read while
+      // the task starts, so that a start costs no round trip.
+      if (job.timestamp < cancels.since + SKEW_MS) {
+        cancelledBeforeStart(commands, keys, job.id!).then(
+          (flagged) => flagged && run.stop('stop'),
+          () => {},
+        );
+      }
+      // Progress travels as the job's progress (a Redis write and an event each): report sparingly.
+      const progress = (item: number, value: unknown) =>
+        void job.updateProgress(encodeProgress(item, value)).catch(() => {});
+      return await runJob(pool, task, data, run, progress);
+    } finally {
+      running.unregister(job.id!);
+    }
+  };
+
+  /**
+   * A job fetched while this worker stops (its blocking fetch was already out) goes back to
+   * the queue untouched. Its start is not counted: at most once holds for runs of the task.
+   */
+  const handBack = async (job: Job<JobData, JobOutcome>, token: string | undefined): Promise<never> => {
+    await commands.hincrby(keys.job(job.id!), 'ats', -1);
+    await job.moveToWait(token);
+    throw new WaitingError();
+  };
+
+  const cancels = await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode));
+  const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
+    connection: blocking,
+    concurrency: o.concurrency,
+    lockDuration: o.lockMs,
+    stalledInterval: o.lockMs,
+    maxStalledCount: MAX_STALLED,
+    // After an outage, take jobs and report outcomes again within a second, not BullMQ's 15 s.
+    runRetryDelay: 1000,
+    name,
+  });
+  worker.on('error', report);
+  await worker.waitUntilReady();
+  const heartbeat = startHeartbeat(commands, keys, id, () => ({
+    pid: process.pid,
+    host: hostname(),
+    threads: o.threads,
+    concurrency: o.concurrency,
+    tasks: o.tasks.names,
+    at: Date.now(),
+  }));
+
+  return {
+    readyLine:
+      `rxjs-futures-worker ready queue=${o.queue} threads=${o.threads} concurrency=${o.concurrency} ` +
+      `tasks=${o.tasks.names.join(',')} redis=${describeConnection(o.redis)} pid=${process.pid}`,
+    async close() {
+      stopping = true;
+      await worker.close(); // stops taking jobs; resolves once the running ones are done
+      await heartbeat.stop();
+      await pool.shutdown({ wait: true });
+      await Promise.all([closeClient(commands), closeClient(blocking), closeClient(subscriber)]);
+    },
+  };
+}
