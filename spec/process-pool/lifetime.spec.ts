@@ -1,7 +1,8 @@
 /**
- * ProcessPoolExecutor lifetimes: idle children never keep the host alive (a script that
- * forgets shutdown() still exits), and no child outlives its host, even one killed with
- * SIGKILL while its children are inside synchronous code.
+ * Lifetimes of a host and its pools' workers: shutdown() always settles (even with a worker
+ * still starting), and no child process outlives its host, even one killed with SIGKILL
+ * while its children are inside synchronous code. (That idle workers never keep the host
+ * alive is spec/thread-pool/process-exit.spec.ts, for both pools.)
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
@@ -22,29 +23,6 @@ function alive(pid: number): boolean {
 
 describe('ProcessPoolExecutor: lifetimes of the host and its children', function () {
   this.timeout(30_000);
-
-  it('a script that submits a task and never calls shutdown() exits with code 0, also with minWorkers', async function () {
-    const r = await runScript(`
-      import { ProcessPoolExecutor } from ${JSON.stringify(LIBRARY)};
-      const ex = new ProcessPoolExecutor({ maxWorkers: 2, minWorkers: 2, idleTimeout: 60000 });
-      const v = await Promise.all([ex.submit((x) => x * 2, 1), ex.submit((x) => x * 2, 2)]);
-      console.log('result', v.join(','));
-    `);
-    expect(r.timedOut, `still running after 10 s; stderr: ${r.stderr}`).to.equal(false);
-    expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.include('result 2,4');
-  });
-
-  it('work in progress keeps the host alive until it is done', async function () {
-    const r = await runScript(`
-      import { ProcessPoolExecutor } from ${JSON.stringify(LIBRARY)};
-      const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
-      ex.submit((ms) => new Promise((r) => setTimeout(() => r('slept ' + ms), ms)), 300)
-        .then((v) => console.log(v));
-    `);
-    expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.include('slept 300');
-  });
 
   for (const pool of ['ThreadPoolExecutor', 'ProcessPoolExecutor']) {
     it(`${pool}: 30 pools in a row, each shut down right after its first results, all settle (no exit code 13)`, async function () {
