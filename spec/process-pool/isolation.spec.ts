@@ -86,3 +86,17 @@ describe('ProcessPoolExecutor options are validated at construction', function (
     expect(() => new ProcessPoolExecutor({ minWorkers: 3, maxWorkers: 2 })).to.throw(RangeError);
   });
 });
+
+describe("ProcessPoolExecutor: the host's flags a child inherits by default", function () {
+  it('drops those that say what to run or bind a debugger, keeps the rest', async function () {
+    const { hostFlags } = await import('../../lib/platform/node-process.js');
+    expect(
+      hostFlags(['--input-type=module', '-e', 'run()', '--import', 'tsx', '--max-old-space-size=64']),
+    ).to.deep.equal(['--import', 'tsx', '--max-old-space-size=64']);
+    expect(
+      hostFlags(['-p', '1+1', '--inspect=9229', '--test', '--watch-path', 'src', '--conditions=dev', '--expose-gc']),
+    ).to.deep.equal(['--conditions=dev', '--expose-gc']);
+    expect(hostFlags(['--eval=x', '--input-type', 'module', '-r', 'hook.cjs'])).to.deep.equal(['-r', 'hook.cjs']);
+    expect(hostFlags(['-e', '-1'])).to.deep.equal([]); // the code may look like a flag
+  });
+});
