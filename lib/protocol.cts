@@ -65,7 +65,16 @@ export type ProcessHandshake =
 export const STREAM_CREDIT = 1024;
 
 /** Host → worker, in one batch: chunks to run, stop requests, and (without shared memory) chunk-state news. */
-export type HostMessage = RunMessage | ClaimReply | StopMessage | AbortMessage | CreditMessage;
+export type HostMessage = RunMessage | ClaimReply | StopMessage | AbortMessage | CreditMessage | RecallMessage;
+
+/**
+ * Without shared memory: give back the chunk in ring slot `ring`, handed over claimed, if it
+ * has not started (another worker is idle). Answered by a RecalledMessage only if given back.
+ */
+export interface RecallMessage {
+  readonly c: 'recall';
+  readonly ring: number;
+}
 
 /** A streaming chunk may send values up to `total` (delivered so far + STREAM_CREDIT). */
 export interface CreditMessage {
@@ -108,7 +117,15 @@ export type WorkerMessage =
   | ClaimMessage
   | StoppingMessage
   | ProgressMessage
-  | ValuesMessage;
+  | ValuesMessage
+  | RecalledMessage;
+
+/** The worker gave back chunk `id` (a RecallMessage) unstarted: its ring slot is free, the host runs it elsewhere. */
+export interface RecalledMessage {
+  readonly k: 'recalled';
+  readonly id: number;
+  readonly ring: number;
+}
 
 /** Values of a streaming task, in order; its DoneMessage (with its error, if any) comes after them. */
 export interface ValuesMessage {

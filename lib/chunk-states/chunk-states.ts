@@ -12,6 +12,8 @@ export interface ChunkStates {
   readonly buffer: SharedArrayBuffer | null;
   /** A chunk is being sent in ring slot `ring`; `claimed`: handed over already claimed (RUNNING). */
   reset(ring: number, claimed: boolean): void;
+  /** The chunk in `ring` left its worker without an outcome (its send failed, or it was recalled). */
+  forget(ring: number): void;
   state(ring: number): number;
   compareExchange(ring: number, expected: number, replacement: number): number;
   /** The item a started chunk is on; undefined where the host cannot know. */

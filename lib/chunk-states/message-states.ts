@@ -11,14 +11,18 @@ import type { ChunkStates, Reply } from './chunk-states.js';
 export class MessageStates implements ChunkStates {
   readonly buffer = null;
   readonly #states = new Int32Array(RING_SIZE);
-  /** Chunks claimed (or handed over claimed) and not done: the worker runs the oldest. */
-  #claimed = 0;
+  /** Ring slots of chunks claimed (or handed over claimed) and not done: the worker runs the oldest. */
+  readonly #claimed = new Set<number>();
 
   constructor(private readonly reply: Reply) {}
 
   reset(ring: number, claimed: boolean): void {
     this.#states[ring] = claimed ? RUNNING : QUEUED;
-    if (claimed) this.#claimed++;
+    if (claimed) this.#claimed.add(ring);
+  }
+
+  forget(ring: number): void {
+    this.#claimed.delete(ring);
   }
 
   state(ring: number): number {
@@ -38,13 +42,13 @@ export class MessageStates implements ChunkStates {
   }
 
   busy(): number {
-    return this.#claimed > 0 ? 1 : 0;
+    return this.#claimed.size > 0 ? 1 : 0;
   }
 
   handle(m: WorkerMessage): m is ClaimMessage {
     if (m.k === 'claim') {
       const ok = this.compareExchange(m.ring, QUEUED, RUNNING) === QUEUED;
-      if (ok) this.#claimed++;
+      if (ok) this.#claimed.add(m.ring);
       this.reply({ c: 'claimed', ring: m.ring, ok });
       return true;
     }
@@ -53,7 +57,7 @@ export class MessageStates implements ChunkStates {
       const state = this.#states[m.ring];
       if (state === RUNNING || state === STOP) {
         this.#states[m.ring] = DONE;
-        this.#claimed--;
+        this.#claimed.delete(m.ring);
       }
     }
     return false;

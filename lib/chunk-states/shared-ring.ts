@@ -19,6 +19,8 @@ export class SharedRing implements ChunkStates {
     Atomics.store(this.#view, SHARED_RING_START + ring, claimed ? RUNNING : QUEUED);
   }
 
+  forget(): void {} // the worker holds nothing else about it
+
   state(ring: number): number {
     return Atomics.load(this.#view, SHARED_RING_START + ring);
   }

@@ -3,14 +3,15 @@ import { TaskSerializationError } from './errors.js';
 import { isTransferMarker } from '../protocol.cjs';
 
 /**
- * Finds arguments that cannot reach a worker intact. `deep` also runs structured clone
- * (used only after postMessage has already refused a chunk, so the hot path stays cheap).
- * Returns an error per failing item, or null when all pass.
+ * Finds arguments that cannot reach a worker intact. `deep`, where given, is the worker
+ * channel's own serializer (structured clone, or v8.serialize for a child process), run on
+ * each argument: only after the channel has already refused a chunk, so the hot path stays
+ * cheap. Returns an error per failing item, or null when all pass.
  */
 export function findUnsendable(
   items: readonly unknown[],
   spread: boolean,
-  deep: boolean,
+  deep: false | ((value: unknown) => void),
 ): (Error | undefined)[] | null {
   let errors: (Error | undefined)[] | null = null;
   for (let i = 0; i < items.length; i++) {
@@ -30,7 +31,7 @@ export function findUnsendable(
   return errors;
 }
 
-function describeProblem(value: unknown, deep: boolean): string | null {
+function describeProblem(value: unknown, deep: false | ((value: unknown) => void)): string | null {
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'} cannot be cloned`;
   if (typeof value === 'symbol') return `${String(value)} (a Symbol) cannot be cloned`;
   if (typeof value !== 'object' || value === null) return null;
@@ -49,7 +50,7 @@ function describeProblem(value: unknown, deep: boolean): string | null {
   }
   if (deep) {
     try {
-      structuredClone(value);
+      deep(value);
     } catch (err) {
       return `${(value as object).constructor?.name ?? 'object'} could not be cloned (${(err as Error).message})`;
     }

@@ -27,8 +27,8 @@ export class ProcessPoolExecutor extends PoolExecutor {
   constructor(options?: ProcessPoolExecutorOptions) {
     super('ProcessPoolExecutor', options, (o: ProcessPoolExecutorOptions & { resourceLimits?: unknown }) => {
       const where = 'ProcessPoolExecutor';
-      const spawnProcess = platform.spawnProcess;
-      if (!spawnProcess) {
+      const processes = platform.processes;
+      if (!processes) {
         throw new TypeError(
           `${where} needs Node.js child processes, which ${platform.name}s do not have; use ThreadPoolExecutor`,
         );
@@ -45,12 +45,7 @@ export class ProcessPoolExecutor extends PoolExecutor {
       if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) {
         throw new TypeError(`${where}: env must be an object of strings, got ${describe(env)}`);
       }
-      const spawn = { name: o.name, execArgv: o.execArgv && [...o.execArgv], env: env && { ...env } };
-      return {
-        sharedMemory: false, // processes share no memory: chunks are claimed by message
-        noun: 'worker process',
-        spawn: (events) => spawnProcess(spawn, events),
-      };
+      return processes({ name: o.name, execArgv: o.execArgv && [...o.execArgv], env: env && { ...env } });
     });
   }
 }

@@ -34,12 +34,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
   constructor(options?: ThreadPoolExecutorOptions) {
     super('ThreadPoolExecutor', options, (o: ThreadPoolExecutorOptions) => {
       platform.checkPoolOptions('ThreadPoolExecutor', o as Record<string, unknown>);
-      const spawn = { name: o.name, resourceLimits: o.resourceLimits };
-      return {
-        sharedMemory: platform.sharedMemory(),
-        noun: 'worker thread',
-        spawn: (events) => platform.spawnWorker(spawn, events),
-      };
+      return platform.threads({ name: o.name, resourceLimits: o.resourceLimits });
     });
   }
 }

@@ -44,7 +44,6 @@ export const platform: Platform = {
   macrotask,
   soon: (fn) => queueMicrotask(fn), // called as a method: a bare queueMicrotask throws "Illegal invocation"
   unrefTimer: () => {}, // a page does not exit
-  sharedMemory: () => web.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
   checkPoolOptions(where, o) {
     if (o.resourceLimits !== undefined) {
       throw new TypeError(
@@ -62,7 +61,17 @@ export const platform: Platform = {
       );
     }
   },
-  spawnWorker: (options, events) => new BrowserTransport(options, events),
+  threads: (options) => ({
+    // A page that is not cross-origin isolated has no SharedArrayBuffer to share.
+    sharedMemory: web.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+    noun: 'web worker',
+    transfers: true,
+    // Exact claims keep the Scheduling contract on a page without isolation (a chunk's claim costs ~0.1 ms).
+    claimAhead: false,
+    hearMs: 5,
+    probe: (value) => void structuredClone(value),
+    spawn: (events) => new BrowserTransport(options, events),
+  }),
 };
 
 let nextThreadId = 1;

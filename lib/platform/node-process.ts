@@ -25,6 +25,8 @@ export class ProcessTransport implements WorkerTransport {
   #stderrTail = '';
   #handshake: ((m: ProcessHandshake) => void) | undefined;
   #startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The handshake is done: from now on an exit code is a task's process.exit. */
+  #connected = false;
 
   constructor(
     options: ProcessSpawnOptions,
@@ -52,6 +54,7 @@ export class ProcessTransport implements WorkerTransport {
       process.stderr.write(chunk);
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-STDERR_TAIL);
     });
+    stderr.on('error', () => {}); // a broken pipe to a dying child is its exit's business
     stderr.unref(); // the child itself decides whether the host stays alive (setRef)
   }
 
@@ -85,6 +88,7 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.send({ connect: init } satisfies ProcessHandshake);
     const m = (await answer) as Extract<ProcessHandshake, { connected: boolean }>;
     if (!m.connected) throw decodeError(m.error);
+    this.#connected = true;
   }
 
   /** The next handshake message that `is` accepts (the slot races this with the child's death). */
@@ -127,22 +131,27 @@ export class ProcessTransport implements WorkerTransport {
   }
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
-    const reason = this.#why(signal);
-    const end = {
-      code: code ?? undefined,
-      signal: signal ?? undefined,
-      // Else a child ends with a code only through process.exit (a crash report comes first, and counts first).
-      exitCall: reason === undefined ? (code ?? undefined) : undefined,
-      reason,
-    };
     // Messages it sent just before (results, a crash report) may still be on their way: the
-    // channel closes after the last of them.
+    // channel closes after the last of them; so may its last words on stderr.
+    const judge = () => {
+      const reason = this.#why(signal);
+      this.#gone({
+        code: code ?? undefined,
+        signal: signal ?? undefined,
+        // A connected child ends with a code only through process.exit (a crash report comes
+        // first, and counts first); before that, the code is Node's own (a start-up failure).
+        exitCall: reason === undefined && this.#connected ? (code ?? undefined) : undefined,
+        reason:
+          reason ??
+          (this.#connected || code === null ? undefined : `the worker process exited with code ${code} while starting`),
+      });
+    };
     const child = this.#child;
-    if (!child.connected) return this.#gone(end);
-    const timer = setTimeout(() => this.#gone(end), LAST_WORDS_MS);
+    if (!child.connected) return judge();
+    const timer = setTimeout(judge, LAST_WORDS_MS);
     child.once('disconnect', () => {
       clearTimeout(timer);
-      this.#gone(end);
+      judge();
     });
   }
 
@@ -185,6 +194,12 @@ export function hostFlags(execArgv: readonly string[] = process.execArgv): strin
   for (let i = 0; i < execArgv.length; i++) {
     const flag = execArgv[i]!;
     const name = flag.split('=', 1)[0]!;
+    // Short flags bundled (-pe): one that runs code drops the bundle and its value.
+    const bundle = /^-[A-Za-z]{2,}$/.test(flag) ? flag : undefined;
+    if (bundle && /[epic]/.test(bundle)) {
+      if (/[ep]/.test(bundle) && i + 1 < execArgv.length) i++;
+      continue;
+    }
     if (!NOT_INHERITED.test(name)) {
       kept.push(flag);
       continue;

@@ -17,24 +17,33 @@ export interface Platform {
   soon(fn: () => void): void;
   /** A timer (an idle worker's) must not keep the process alive. */
   unrefTimer(timer: ReturnType<typeof setTimeout>): void;
-  /** True where SharedArrayBuffer can be shared with a worker (browsers: cross-origin isolated pages). */
-  sharedMemory(): boolean;
   /** Throws TypeError for a pool option this platform cannot honour. */
   checkPoolOptions(where: string, options: Readonly<Record<string, unknown>>): void;
   /** task(module): the module's URL, checked as far as this platform can; throws TypeError with a hint. */
   moduleUrl(module: string | URL): URL;
-  /** Makes a worker thread (not started yet). */
-  spawnWorker(options: SpawnOptions, events: WorkerEvents): WorkerTransport;
-  /** Makes a child-process worker (not started yet); undefined where there are none (browsers). */
-  readonly spawnProcess?: (options: ProcessSpawnOptions, events: WorkerEvents) => WorkerTransport;
+  /** How a thread pool makes its workers (web workers in a browser). */
+  threads(options: SpawnOptions): WorkerSpawner;
+  /** How a process pool makes its workers; undefined where there are no child processes (browsers). */
+  readonly processes?: (options: ProcessSpawnOptions) => WorkerSpawner;
 }
 
-/** How one pool makes its workers: threads or processes, with the pool's options bound. */
+/** How one pool makes its workers, with the pool's options bound, and what differs between kinds. */
 export interface WorkerSpawner {
   /** Chunk states live in shared memory (else the host holds them and the worker claims by message). */
   readonly sharedMemory: boolean;
   /** What a worker is, in error messages: 'worker thread', 'worker process'. */
   readonly noun: string;
+  /** transfer() moves buffers to the worker (threads); else they are copied, and stay here (processes). */
+  readonly transfers: boolean;
+  /** Without shared memory: tiny chunks may be handed over already claimed (see scheduler.ts). */
+  readonly claimAhead: boolean;
+  /**
+   * ms a worker has to say it heard a stop before it counts as stuck in synchronous code
+   * (see stop-path.ts): one message on a free event loop, slower between processes.
+   */
+  readonly hearMs: number;
+  /** Throws if `value` cannot cross to a worker of this kind (the serializer its channel uses). */
+  probe(value: unknown): void;
   spawn(events: WorkerEvents): WorkerTransport;
 }
 

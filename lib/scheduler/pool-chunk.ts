@@ -44,6 +44,12 @@ export class PoolChunk implements ChunkHandle {
   replacedBy: PoolChunk | undefined;
   /** A streaming task's chunk (one item). */
   stream = false;
+  /** Handed to its worker already claimed (no shared memory, a tiny chunk): RUNNING before it starts. */
+  claimedAhead = false;
+  /** A RecallMessage for it is on its way. */
+  recalling = false;
+  /** When it was last sent to a worker (performance.now()). */
+  sentAt = 0;
 
   constructor(
     private readonly control: ChunkControl,

@@ -4,6 +4,7 @@
  * back from a busy worker when another goes idle (stealing), and everything that happens
  * to a chunk afterwards: results, timeouts, cancellation, and the death of its worker.
  */
+import { platform } from '#platform';
 import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../core/errors.js';
 import { decodeError, decodeErrors } from '../core/decode-error.js';
 import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN } from '../protocol.cjs';
@@ -12,19 +13,25 @@ import type { ChunkSink } from '../core/chunk.js';
 import type { EncodedTask } from '../core/task.js';
 import { PoolChunk, unsendable, type ChunkControl, type ChunkLimits } from './pool-chunk.js';
 import type { SchedulerMessage } from '../chunk-states/chunk-states.js';
-import { takeWaitingChunk } from './stealing.js';
+import { chunkToRecall, takeWaitingChunk } from './stealing.js';
 import { answeredStop, beginStop, stillInGrace } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
 
 /**
  * Without shared memory a worker asks the host before it starts each chunk: a round trip
- * (~0.1–0.2 ms between processes here) that costs more than a tiny chunk's work. Chunks
- * that take less than this, on average, go to a worker with at most one chunk in flight
- * already claimed, as Python's call queue hands tasks over: it starts them without asking,
- * but such a chunk counts as running (it cannot be stolen, and cancel() is false for it).
+ * (~0.1–0.2 ms between processes here) that costs more than a tiny chunk's work. Where the
+ * spawner allows it (child processes), a chunk of a task whose chunks took less than this on
+ * average goes, already claimed, to a worker whose one chunk in flight is of such a task too,
+ * as Python's call queue hands tasks over: it starts without asking. Such a chunk counts as
+ * running (cancel() is false for it). If the chunk ahead of it turns out long, it is recalled
+ * for an idle worker (stealing.ts) as soon as its worker's event loop is free; a long
+ * synchronous chunk holds it until it ends. Cancelled, or left behind by a dead worker,
+ * before it started, it is known not to have run.
  */
 const CLAIM_AHEAD_MS = 1;
+/** Chunks of a task measured before its average counts (the first ones load modules, compile). */
+const CLAIM_AHEAD_AFTER = 8;
 
 export class Scheduler implements ChunkControl {
   readonly #queue: PoolChunk[] = [];
@@ -33,8 +40,10 @@ export class Scheduler implements ChunkControl {
   inflightItems = 0;
   /** Moving average of a chunk's run time on a worker, ms: sets how far ahead to send. */
   #avgChunkMs = 0.1;
-  /** Chunks that reported their run time (the average above starts as a guess). */
-  #measured = 0;
+  /** Per task: a moving average of its chunks' run time, ms, and how many were measured. */
+  readonly #taskMs = new Map<number, { ms: number; n: number }>();
+  /** Looks again for a chunk to recall once one will be due (see #recall). */
+  #recallTimer: ReturnType<typeof setTimeout> | undefined;
   #idleWaiters: (() => void)[] = [];
   /** Stopped chunks whose task has not settled yet: shutdown({ wait }) waits for them too (cancelGrace bounds it). */
   readonly #stopping = new Set<PoolChunk>();
@@ -99,41 +108,110 @@ export class Scheduler implements ChunkControl {
 
   #send(slot: WorkerSlot, chunk: PoolChunk): void {
     const claimed =
-      !this.workers.options.spawner.sharedMemory &&
-      this.#measured >= 8 &&
-      this.#avgChunkMs < CLAIM_AHEAD_MS &&
-      slot.inflight.size <= 1;
+      this.workers.options.spawner.claimAhead &&
+      slot.inflight.size <= 1 &&
+      this.#tiny(chunk) &&
+      [...slot.inflight.values()].every((ahead) => this.#tiny(ahead));
     slot.send(chunk, claimed);
     chunk.state = 'sent';
     chunk.slot = slot;
+    chunk.claimedAhead = claimed;
+    chunk.sentAt = performance.now();
     this.inflightItems += chunk.args.length;
     this.workers.noteBusy(slot);
   }
 
+  #measure(chunk: PoolChunk, ms: number): void {
+    const t = this.#taskMs.get(chunk.task.id);
+    if (!t) this.#taskMs.set(chunk.task.id, { ms, n: 1 });
+    else {
+      t.ms = t.ms * 0.8 + ms * 0.2;
+      t.n++;
+    }
+  }
+
+  /** A chunk of a task measured to run in under CLAIM_AHEAD_MS. */
+  #tiny(chunk: PoolChunk): boolean {
+    const t = this.#taskMs.get(chunk.task.id);
+    return t !== undefined && t.n >= CLAIM_AHEAD_AFTER && t.ms < CLAIM_AHEAD_MS;
+  }
+
   /** No worker may idle while a chunk waits behind another (see stealing.ts). */
   #steal(): void {
+    let idle = 0;
     for (const thief of this.workers.idleSlots()) {
       const loot = takeWaitingChunk(this.workers.all(), thief);
-      if (!loot) continue; // another idle worker may take what this one must not (a chunk it skipped)
+      if (!loot) {
+        idle++; // another idle worker may take what this one must not (a chunk it skipped)
+        continue;
+      }
       loot.slot.handOver(loot.chunk);
       this.inflightItems -= loot.chunk.args.length;
       this.#send(thief, loot.chunk);
+    }
+    if (idle > 0 && !this.workers.options.spawner.sharedMemory) this.#recall(idle);
+  }
+
+  /** Asks back up to `n` chunks handed over claimed that wait behind a slow one (see stealing.ts). */
+  #recall(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const { due, at } = chunkToRecall(this.workers.all(), this.#avgChunkMs);
+      if (due) {
+        due.chunk.recalling = true;
+        due.slot.postRecall(due.chunk);
+        continue;
+      }
+      // Not yet due: look again then (nothing else may happen before, with every worker busy).
+      if (at !== undefined && this.#recallTimer === undefined) {
+        this.#recallTimer = setTimeout(
+          () => {
+            this.#recallTimer = undefined;
+            this.dispatch();
+          },
+          Math.max(1, Math.ceil(at - performance.now())),
+        );
+        platform.unrefTimer(this.#recallTimer); // busy workers keep the host alive
+      }
+      return;
+    }
+  }
+
+  /** A worker gave back a chunk it had not started: it goes first in line, for an idle worker. */
+  #recalled(slot: WorkerSlot, id: number): void {
+    const chunk = slot.inflight.get(id);
+    if (!chunk) return;
+    slot.release(chunk);
+    chunk.recalling = false;
+    if (chunk.state !== 'sent') return; // cancelled meanwhile: it never ran
+    this.inflightItems -= chunk.args.length;
+    this.#requeueFirst([chunk]);
+  }
+
+  /** Chunks that were next in line go back to the front of the queue, in their order. */
+  #requeueFirst(chunks: PoolChunk[]): void {
+    for (const chunk of chunks.reverse()) {
+      chunk.state = 'queued';
+      chunk.slot = undefined;
+      chunk.claimedAhead = false;
+      if (this.#head > 0) this.#queue[--this.#head] = chunk;
+      else this.#queue.unshift(chunk);
+      this.queuedItems += chunk.args.length;
     }
   }
 
   onSendFailed(slot: WorkerSlot, chunk: PoolChunk): void {
     if (chunk.state !== 'sent') return;
     this.inflightItems -= chunk.args.length;
-    this.#resendCloneable(chunk);
+    this.#resendCloneable(chunk, slot.spawner.probe);
     this.workers.noteAnswered(slot);
     this.dispatch(); // also wakes shutdown() waiters if that was the last work
   }
 
-  /** postMessage refused the chunk: fail the items that cannot be cloned, send the rest. */
-  #resendCloneable(chunk: PoolChunk): void {
+  /** The worker's channel refused the chunk: fail the items that cannot be sent (by `probe`), send the rest. */
+  #resendCloneable(chunk: PoolChunk, probe: (value: unknown) => void): void {
     // If no single item is to blame, none can be sent: re-sending all would loop forever.
     const errors =
-      findUnsendable(chunk.args, chunk.spread, true) ??
+      findUnsendable(chunk.args, chunk.spread, probe) ??
       chunk.args.map(
         () =>
           new TaskSerializationError(
@@ -160,6 +238,7 @@ export class Scheduler implements ChunkControl {
       slot.noteExitCall(m.code);
       return;
     }
+    if (m.k === 'recalled') return this.#recalled(slot, m.id);
     if (m.k === 'done' && slot.skipped(m.id)) return; // a chunk another worker took
     const chunk = slot.inflight.get(m.id);
     if (!chunk) return;
@@ -190,7 +269,7 @@ export class Scheduler implements ChunkControl {
     if (chunk.state === 'sent') {
       this.inflightItems -= chunk.args.length;
       this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
-      this.#measured++;
+      this.#measure(chunk, m.ms);
       chunk.settle(m.values, decodeErrors(m.errors), m.ms);
     }
   }
@@ -223,8 +302,23 @@ export class Scheduler implements ChunkControl {
     if (chunk.state === 'settled' || this.withdraw(chunk)) return;
     const slot = chunk.slot!;
     // Still running (not DONE, its outcome not already on the way)? Ask it to stop.
-    if (slot.compareExchangeRing(chunk, RUNNING, STOP) !== RUNNING || !stopRunning) return;
-    this.#stop(slot, chunk, new CancelledError());
+    if (slot.compareExchangeRing(chunk, RUNNING, STOP) !== RUNNING) return;
+    if (chunk.claimedAhead && slot.waitsBehind(chunk)) return this.#skipWaiting(slot, chunk, stopRunning);
+    if (stopRunning) this.#stop(slot, chunk, new CancelledError());
+  }
+
+  /**
+   * A chunk handed over claimed that, as far as the host knows, has not started: it settles
+   * now, and its worker skips it (STOP is set). Its worker is never terminated for it: that
+   * would fail the chunk ahead of it, someone else's. Had it just started after all, its
+   * signal aborts (with stopRunning) and it runs to its end.
+   */
+  #skipWaiting(slot: WorkerSlot, chunk: PoolChunk, stopRunning: boolean): void {
+    const error = new CancelledError();
+    if (stopRunning) slot.postAbort(chunk, error);
+    this.inflightItems -= chunk.args.length;
+    chunk.failAll(error);
+    this.onChange();
   }
 
   grant(chunk: PoolChunk, total: number): void {
@@ -264,7 +358,7 @@ export class Scheduler implements ChunkControl {
     }
     this.#stopped(chunk);
     slot.terminate('stopped to cancel its task');
-    slot.release(chunk);
+    // #rescue releases every chunk, this one too; before that, it still shows which ones waited behind it.
     this.#rescue(slot, new WorkerCrashedError('terminated while stopping another task', undefined));
     this.workers.remove(slot, true);
     this.dispatch();
@@ -287,6 +381,8 @@ export class Scheduler implements ChunkControl {
 
   #rescue(slot: WorkerSlot, crash: Error): void {
     const requeue: PoolChunk[] = [];
+    // The worker ran its chunks in order: only the first claimed one can have started.
+    const waiting = new Set([...slot.inflight.values()].filter((c) => c.claimedAhead && slot.waitsBehind(c)));
     for (const chunk of slot.inflight.values()) {
       slot.release(chunk);
       clearTimeout(chunk.stopTimer);
@@ -296,9 +392,7 @@ export class Scheduler implements ChunkControl {
       const state = slot.compareExchangeRing(chunk, QUEUED, WITHDRAWN);
       if (state === QUEUED && chunk.moved) {
         chunk.failAll(unsendable(crash));
-      } else if (state === QUEUED) {
-        chunk.state = 'queued';
-        chunk.slot = undefined;
+      } else if (state === QUEUED || waiting.has(chunk)) {
         requeue.push(chunk);
       } else {
         // Without shared memory the host may not know the item: then nothing of it runs again.
@@ -307,12 +401,7 @@ export class Scheduler implements ChunkControl {
         if (rest) requeue.push(rest);
       }
     }
-    // They were next in line: they go to the front, in their order.
-    for (const chunk of requeue.reverse()) {
-      if (this.#head > 0) this.#queue[--this.#head] = chunk;
-      else this.#queue.unshift(chunk);
-      this.queuedItems += chunk.args.length;
-    }
+    this.#requeueFirst(requeue);
   }
 
   /** Fails every chunk not yet finished (the executor broke). */

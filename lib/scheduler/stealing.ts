@@ -45,3 +45,41 @@ export function takeWaitingChunk(
   }
   return undefined;
 }
+
+/**
+ * Without shared memory a tiny chunk may be handed over already claimed (see scheduler.ts),
+ * so it cannot be withdrawn in the ring: it is recalled instead, by message, and the worker
+ * gives it back only if it has not started it. Worth the round trip only once it has waited
+ * clearly longer than tiny chunks take: RECALL_AFTER_MS, or 10 chunks' time.
+ */
+const RECALL_AFTER_MS = 2;
+
+/**
+ * The oldest chunk handed over claimed that still waits behind another chunk of its worker
+ * and has waited long enough to recall (`due`), else when the next one will have (`at`, a
+ * performance.now() time), if any.
+ */
+export function chunkToRecall(
+  slots: readonly WorkerSlot[],
+  avgChunkMs: number,
+): { due?: { slot: WorkerSlot; chunk: PoolChunk }; at?: number } {
+  const now = performance.now();
+  const after = Math.max(RECALL_AFTER_MS, 10 * avgChunkMs);
+  let due: { slot: WorkerSlot; chunk: PoolChunk } | undefined;
+  let at: number | undefined;
+  for (const slot of slots) {
+    if (!slot.ready) continue;
+    for (const chunk of slot.inflight.values()) {
+      if (!chunk.claimedAhead || chunk.recalling || chunk.state !== 'sent' || slot.ringState(chunk) !== RUNNING)
+        continue;
+      if (!slot.waitsBehind(chunk)) continue;
+      const ready = chunk.sentAt + after;
+      if (ready <= now) {
+        if (!due || chunk.id < due.chunk.id) due = { slot, chunk };
+      } else if (at === undefined || ready < at) {
+        at = ready;
+      }
+    }
+  }
+  return { due, at };
+}

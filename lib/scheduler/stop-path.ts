@@ -3,8 +3,8 @@
  * the scheduler settles it at once with the reason; here the worker is asked to abort the
  * task's signal, and given time. A worker that answers (its thread was free to hear it) and
  * whose task then settles within cancelGrace is kept, so the next task starts at once on
- * the same thread. One that does not answer within HEAR_MS (its thread is in synchronous
- * code: no signal can reach the task, so waiting would only keep the CPU busy), or whose
+ * the same thread. One that does not answer within its spawner's hearMs (its thread is in
+ * synchronous code: no signal can reach the task, so waiting would only keep the CPU busy), or whose
  * task has not settled after cancelGrace, is terminated and replaced.
  */
 import { platform } from '#platform';
@@ -18,9 +18,6 @@ import type { WorkerSlot } from './worker-slot.js';
  */
 export const DEFAULT_CANCEL_GRACE = 50;
 
-/** How long a worker has to say it heard the stop. Its answer is one message on a free event loop. */
-const HEAR_MS = 5;
-
 /** True while a stopped chunk's worker still has time: it heard, and its grace timer has not fired. */
 export function stillInGrace(chunk: PoolChunk): boolean {
   return chunk.heard && !chunk.graceOver;
@@ -33,7 +30,7 @@ export function beginStop(slot: WorkerSlot, chunk: PoolChunk, error: Error, term
   chunk.stoppedAt = performance.now();
   // Judged one macrotask later: an answer already posted (a browser cannot drain its port
   // synchronously) is handled first.
-  chunk.stopTimer = setTimeout(() => platform.macrotask(terminate), Math.min(grace, HEAR_MS));
+  chunk.stopTimer = setTimeout(() => platform.macrotask(terminate), Math.min(grace, slot.spawner.hearMs));
 }
 
 /** The worker heard: its task has the rest of cancelGrace to settle. */

@@ -100,8 +100,11 @@ export class WorkerSet {
   }
 
   #startFailed(slot: WorkerSlot, failure: StartFailure): void {
+    // Terminated on purpose while starting (shutdown, say): that says nothing of the initializer.
+    const wanted = slot.terminating || this.#closing;
     slot.terminate('failed to start');
     this.remove(slot, false);
+    if (wanted) return;
     const err = failure.error;
     const reason = err instanceof Error ? err.message : String(err);
     const initFailed = failure.stage === 'init';

@@ -5,7 +5,7 @@
  * its death.
  */
 import { platform } from '#platform';
-import { packNumbers, RING_SIZE, type HostMessage, type InitSpec, type RunMessage } from '../protocol.cjs';
+import { packNumbers, RING_SIZE, WITHDRAWN, type HostMessage, type InitSpec, type RunMessage } from '../protocol.cjs';
 import { MessageStates } from '../chunk-states/message-states.js';
 import { SharedRing } from '../chunk-states/shared-ring.js';
 import type { ChunkStates, SchedulerMessage } from '../chunk-states/chunk-states.js';
@@ -68,7 +68,6 @@ export class WorkerSlot {
   readonly #handedOver = new Map<number, number>();
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
   #knownTasks = new Set<number>();
-  readonly #claimedAhead = new Set<number>();
   /** Chunks and chunk-state replies for the next message: one write per tick (a process pays ~40 µs per write). */
   #outbox: HostMessage[] = [];
   #outTransfers: object[] | undefined;
@@ -137,6 +136,11 @@ export class WorkerSlot {
     this.started = this.ready;
   }
 
+  /** True once the pool asked for this worker's end (shutdown, retirement, a stop). */
+  get terminating(): boolean {
+    return this.#requested !== undefined;
+  }
+
   /** Terminates the worker and resolves once it has exited. */
   terminateAndWait(why: string): Promise<void> {
     this.terminate(why);
@@ -160,7 +164,7 @@ export class WorkerSlot {
     const packed = chunk.spread ? undefined : packNumbers(chunk.args);
     // Numbers carry no transfer() markers.
     const { items, moved } = packed ? { items: packed, moved: undefined } : transfersOf(chunk.args, chunk.spread);
-    if (moved) {
+    if (moved && this.options.spawner.transfers) {
       (this.#outTransfers ??= []).push(...moved);
       chunk.moved = true; // what it moves leaves this thread: it cannot be sent again
     }
@@ -177,7 +181,6 @@ export class WorkerSlot {
       claimed: claimed || undefined,
     });
     this.#states.reset(ring, claimed);
-    if (claimed) this.#claimedAhead.add(chunk.id);
     this.#knownTasks.add(task.id);
     chunk.ring = ring;
     this.inflight.set(chunk.id, chunk);
@@ -278,15 +281,33 @@ export class WorkerSlot {
     this.#flush();
   }
 
-  /** Forgets an answered (or acknowledged) chunk and frees its ring slot. */
+  /** Forgets an answered, acknowledged, recalled or unsendable chunk and frees its ring slot. */
   release(chunk: PoolChunk): void {
-    this.#claimedAhead.delete(chunk.id);
-    if (this.inflight.delete(chunk.id)) this.#freeRing.push(chunk.ring);
+    if (!this.inflight.delete(chunk.id)) return;
+    this.#states.forget(chunk.ring);
+    this.#freeRing.push(chunk.ring);
   }
 
-  /** Chunks handed over already claimed that have no outcome yet (the worker runs them in order). */
-  claimedAhead(): number {
-    return this.#claimedAhead.size;
+  /**
+   * True if `chunk` cannot have started: an earlier chunk of this worker is still to run
+   * (the worker runs its chunks in the order sent; a withdrawn one it only skips).
+   */
+  waitsBehind(chunk: PoolChunk): boolean {
+    for (const [id, earlier] of this.inflight) {
+      if (id === chunk.id) return false;
+      if (this.#states.state(earlier.ring) !== WITHDRAWN) return true;
+    }
+    return false;
+  }
+
+  /** Asks the worker to give back `chunk` (handed over claimed) if it has not started it. */
+  postRecall(chunk: PoolChunk): void {
+    this.#post({ c: 'recall', ring: chunk.ring });
+  }
+
+  /** What differs between kinds of workers (hear time, serializer). */
+  get spawner(): WorkerSpawner {
+    return this.options.spawner;
   }
 
   /** The item of a started chunk that the worker is on (or was on when it died). */
@@ -327,8 +348,12 @@ export class WorkerSlot {
       this.setBusy(true);
       this.#worker.terminate();
       // Node sometimes drops a thread terminated while it starts without an 'exit' event (seen
-      // about once in 70 shutdowns under load): after EXIT_WAIT_MS it counts as exited.
-      this.#exitTimer ??= setTimeout(() => this.#died({}), EXIT_WAIT_MS);
+      // about once in 70 shutdowns under load): after EXIT_WAIT_MS it counts as exited, and
+      // no longer keeps the host alive.
+      this.#exitTimer ??= setTimeout(() => {
+        this.#worker?.setRef(false);
+        this.#died({});
+      }, EXIT_WAIT_MS);
       return;
     }
     // Never made (its construction threw): nothing will exit, and it held no chunk.

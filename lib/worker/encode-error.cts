@@ -47,13 +47,24 @@ export function encodeError(err: unknown, depth = 0): WireError {
   };
 }
 
-/** True if structured clone (postMessage) can carry `value`. */
+/** Throws if the channel to the host cannot carry `value` (see setProbe). */
+export let probe: (value: unknown) => void = structuredClone;
+
+/**
+ * The serializer of this worker's channel, where it is not structured clone: a child
+ * process sends with v8.serialize, which refuses what structured clone takes (a SharedArrayBuffer).
+ */
+export function setProbe(fn: (value: unknown) => void): void {
+  probe = fn;
+}
+
+/** True if the channel to the host can carry `value`. */
 export function cloneable(value: unknown): boolean {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
     return true;
   }
   try {
-    structuredClone(value);
+    probe(value);
     return true;
   } catch {
     return false;

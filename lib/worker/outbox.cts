@@ -4,8 +4,8 @@
  * chunks, which cost no time, travel with them. A message that cannot be cloned fails
  * the item it belongs to, never the worker.
  */
-import { packNumbers, unwrapTransfers, type DoneMessage, type WorkerMessage } from '../protocol.cjs';
-import { cloneable } from './encode-error.cjs';
+import { packNumbers, unwrapTransfers, type DoneMessage, type WireError, type WorkerMessage } from '../protocol.cjs';
+import { cloneable, probe } from './encode-error.cjs';
 import { UnsendableValue } from './stream.cjs';
 
 /** How messages reach the host (the platform's port). */
@@ -77,7 +77,7 @@ function postOneByOne(batch: WorkerMessage[]): void {
     const errors = msg.errors ?? new Array(msg.values.length);
     msg.values.forEach((v, i) => {
       try {
-        structuredClone(v);
+        probe(v);
       } catch (err) {
         msg.values[i] = undefined;
         errors[i] = {
@@ -86,7 +86,16 @@ function postOneByOne(batch: WorkerMessage[]): void {
         };
       }
     });
-    port.post([{ ...msg, errors }], undefined);
+    try {
+      port.post([{ ...msg, errors }], undefined);
+    } catch {
+      // Still refused (nothing left to blame): every item fails, and the worker lives on.
+      const all = Array.from({ length: msg.values.length }, (): WireError => ({
+        kind: 'serialization',
+        message: "the task's result cannot be sent back to the host; return plain data",
+      }));
+      port.post([{ ...msg, values: [], errors: all }], undefined);
+    }
   }
 }
 

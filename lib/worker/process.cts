@@ -3,14 +3,16 @@
  * that `fork` opened (advanced serialization: structured-clone fidelity). No threads.js
  * here: the host connects it with a ProcessHandshake instead of threads.js's `expose`.
  */
+import { serialize } from 'node:v8';
 import type { HostMessage, ProcessHandshake, WorkerMessage } from '../protocol.cjs';
-import { encodeError } from './encode-error.cjs';
+import { encodeError, setProbe } from './encode-error.cjs';
 import { nodeWorkerEnv } from './node-env.cjs';
 import { watchForOrphaning } from './orphan-watchdog.cjs';
 import { serve } from './runtime.cjs';
 
 watchForOrphaning();
 if (process.argv[2]) process.title = process.argv[2];
+setProbe((value) => void serialize(value)); // what the IPC channel's advanced serialization uses
 
 const send = (m: ProcessHandshake | WorkerMessage[]): void => {
   process.send!(m);

@@ -77,6 +77,7 @@ function onBatch(batch: HostMessage[]): void {
     if ('c' in m) {
       if (m.c === 'stop') shared[SHARED_RING_START + m.ring] = STOP;
       else if (m.c === 'abort') stopRunning(m);
+      else if (m.c === 'recall') giveBack(m.ring);
       else if (m.c === 'credit') {
         if (current?.m.ring === m.ring) grantCredit(m.total);
       } else claims.get(m.ring)?.(m.ok);
@@ -92,7 +93,13 @@ function onBatch(batch: HostMessage[]): void {
 /** The host stops the running chunk: its signal aborts, its other items are skipped, and we say we heard. */
 function stopRunning(m: AbortMessage): void {
   const run = current;
-  if (!run || run.m.ring !== m.ring) return skipClaimed(m.ring); // not running: finished, or not started
+  if (!run || run.m.ring !== m.ring) {
+    // Its claim was answered in this very batch: it starts next, sees STOP, and skips every item.
+    if (starting?.ring !== m.ring) return skipClaimed(m.ring); // else: not started, or finished
+    shared[SHARED_RING_START + m.ring] = STOP;
+    queueMessage({ k: 'stopping', id: starting.id });
+    return flush();
+  }
   shared[SHARED_RING_START + m.ring] = STOP;
   abortChunk(run.m.id, m.name, m.message);
   if (run.m.stream) stopStream();
@@ -110,6 +117,15 @@ function skipClaimed(ring: number): void {
   const m = queue.splice(i, 1)[0]!;
   const errors = Array.from({ length: m.items.length }, (): WireError => ({ kind: 'cancelled' }));
   queueMessage({ k: 'done', id: m.id, ring, values: [], errors, ms: 0 });
+  flush();
+}
+
+/** Another worker is idle: a chunk handed over claimed that has not started goes back to the host. */
+function giveBack(ring: number): void {
+  const i = queue.findIndex((q) => q.ring === ring && q.claimed);
+  if (i < 0) return; // it started (or finished): it runs here, as claimed
+  const m = queue.splice(i, 1)[0]!;
+  queueMessage({ k: 'recalled', id: m.id, ring });
   flush();
 }
 
@@ -151,12 +167,17 @@ interface Running {
   errors: (WireError | undefined)[] | null;
 }
 
+/** The chunk whose claim is being answered (taken off the queue, not yet running). */
+let starting: RunMessage | undefined;
+
 async function pump(): Promise<void> {
   busy = true;
   while (queue.length > 0) {
-    const m = queue.shift()!;
+    const m = (starting = queue.shift()!);
     const claimed = claim(m);
-    if (!(claimed === true || (claimed !== false && (await claimed)))) {
+    const ok = claimed === true || (claimed !== false && (await claimed));
+    starting = undefined;
+    if (!ok) {
       // Withdrawn by the host before we got to it: acknowledge so the ring slot is freed.
       queueMessage({ k: 'done', id: m.id, ring: m.ring, values: [], errors: null, ms: 0 });
       continue;
@@ -203,7 +224,13 @@ async function pump(): Promise<void> {
 
 /** A streaming task (its chunk has one item): its values go home as it yields them. */
 async function runStreamItem(fn: LoadedTask, run: Running): Promise<void> {
-  const { items, spread, id, timed } = run.m;
+  const { items, spread, id, timed, ring } = run.m;
+  if (Atomics.load(shared, SHARED_RING_START + ring) === STOP) {
+    // Stopped before it started (handed over claimed, or stopped as its claim was answered).
+    run.values.push(undefined);
+    run.errors = [{ kind: 'cancelled' }];
+    return;
+  }
   shared[SHARED_BUSY] = 1;
   if (timed) {
     // taskTimeout counts from here, waiting for credit included.

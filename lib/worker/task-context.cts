@@ -5,6 +5,7 @@
  * graph, not this bundled runtime's.
  */
 import { WORKER_HOOKS, type ProgressMessage, type WorkerHooks } from '../protocol.cjs';
+import { probe } from './encode-error.cjs';
 
 interface Active {
   readonly id: number;
@@ -51,7 +52,7 @@ export function installHooks(send: (m: ProgressMessage) => void): void {
     progress(value) {
       if (!active) return false;
       // Checked here, where the task can be told, rather than failing the worker's next message.
-      structuredClone(value);
+      probe(value);
       send({ k: 'progress', id: active.id, item: active.item(), value });
       return true;
     },

@@ -93,6 +93,29 @@ describe('ProcessPoolExecutor: deaths of every kind', function () {
     await expectHealed(ex);
   });
 
+  it('a child that dies before its handshake is a start failure, not a task calling process.exit', async function () {
+    // --require of a missing module: Node exits with code 1 before our runtime loads, three times.
+    const ex = makePool({ maxWorkers: 1, execArgv: ['--require', '/nonexistent/rxjs-futures-spec.cjs'] });
+    const err = await rejectionOf(ex.submit(() => 1));
+    expect((err as Error).name).to.equal('BrokenExecutorError');
+    expect((err as Error).message).to.match(/cannot start .*exited with code 1 while starting/);
+    expect((err as Error).message).to.not.match(/process\.exit/);
+  });
+
+  it('shutdown while a child runs its initializer: submit then throws ExecutorShutdownError, not BrokenExecutorError', async function () {
+    const ex = makePool({
+      maxWorkers: 2,
+      initializer: () => new Promise((r) => setTimeout(r, 300)),
+    });
+    const f = ex.submit(() => 1);
+    await new Promise((r) => setTimeout(r, 100)); // the children are in their initializer
+    await ex.shutdown({ cancelFutures: true });
+    expect(() => ex.submit(() => 2)).to.throw(/shut down/);
+    expect(await f.exception().catch((e: unknown) => e)).to.satisfy(
+      (e: unknown) => e === null || (e as Error).name !== 'BrokenExecutorError',
+    );
+  });
+
   it('the items of a map after a crash still run, on a new child', async function () {
     const ex = makePool({ maxWorkers: 1 });
     const outcomes = await Promise.allSettled(

@@ -3,7 +3,7 @@
  * environment; each child takes execArgv and env; Node-thread-only options are refused.
  */
 import { expect } from 'chai';
-import { ProcessPoolExecutor } from '../../lib/index.js';
+import { ProcessPoolExecutor, transfer } from '../../lib/index.js';
 import { useProcessPools } from '../helpers/executors.js';
 
 describe('ProcessPoolExecutor: process-wide state stays in its process', function () {
@@ -64,6 +64,29 @@ describe('ProcessPoolExecutor: process-wide state stays in its process', functio
     expect(Array.from(v.t)).to.deep.equal([7]);
   });
 
+  it('a result the IPC channel refuses (a SharedArrayBuffer) fails that future only, naming the result; the child lives on', async function () {
+    const ex = makePool({ maxWorkers: 1 });
+    const pid = await ex.submit(() => process.pid);
+    const err = await ex.submit(() => new SharedArrayBuffer(8)).exception();
+    expect((err as Error).name).to.equal('TaskSerializationError');
+    expect((err as Error).message).to.match(/result .*SharedArrayBuffer/);
+    expect(await ex.submit(() => process.pid)).to.equal(pid);
+  });
+
+  it('transfer() copies to a child (the host keeps its buffer), and such a task is requeued if a neighbour crashes its child', async function () {
+    const ex = makePool({ maxWorkers: 1 });
+    await ex.submit(() => 0);
+    const killer = ex.submit(async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      process.exit(3);
+    });
+    const buffer = new ArrayBuffer(8);
+    const f = ex.submit((b: ArrayBuffer) => b.byteLength, transfer(buffer, [buffer]));
+    expect(buffer.byteLength, 'not detached').to.equal(8);
+    await killer.exception();
+    expect(await f).to.equal(8);
+  });
+
   it('a SharedArrayBuffer argument fails that future with TaskSerializationError (processes share no memory)', async function () {
     const ex = makePool({ maxWorkers: 1 });
     const err = await ex.submit((b: SharedArrayBuffer) => b.byteLength, new SharedArrayBuffer(8)).exception();
@@ -98,5 +121,6 @@ describe("ProcessPoolExecutor: the host's flags a child inherits by default", fu
     ).to.deep.equal(['--conditions=dev', '--expose-gc']);
     expect(hostFlags(['--eval=x', '--input-type', 'module', '-r', 'hook.cjs'])).to.deep.equal(['-r', 'hook.cjs']);
     expect(hostFlags(['-e', '-1'])).to.deep.equal([]); // the code may look like a flag
+    expect(hostFlags(['-pe', '1+1', '--expose-gc'])).to.deep.equal(['--expose-gc']); // bundled short flags
   });
 });
