@@ -4,7 +4,6 @@
  * back from a busy worker when another goes idle (stealing), and everything that happens
  * to a chunk afterwards: results, timeouts, cancellation, and the death of its worker.
  */
-import { platform } from '#platform';
 import { CancelledError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../core/errors.js';
 import { decodeError, decodeErrors } from '../core/decode-error.js';
 import { DONE, QUEUED, RUNNING, STOP, WITHDRAWN } from '../protocol.cjs';
@@ -13,25 +12,11 @@ import type { ChunkSink } from '../core/chunk.js';
 import type { EncodedTask } from '../core/task.js';
 import { PoolChunk, unsendable, type ChunkControl, type ChunkLimits } from './pool-chunk.js';
 import type { SchedulerMessage } from '../chunk-states/chunk-states.js';
-import { chunkToRecall, takeWaitingChunk } from './stealing.js';
+import { ClaimAhead } from './claim-ahead.js';
+import { takeWaitingChunk } from './stealing.js';
 import { answeredStop, beginStop, stillInGrace } from './stop-path.js';
 import { WorkerSet } from './worker-set.js';
 import type { Death, WorkerSlot } from './worker-slot.js';
-
-/**
- * Without shared memory a worker asks the host before it starts each chunk: a round trip
- * (~0.1–0.2 ms between processes here) that costs more than a tiny chunk's work. Where the
- * spawner allows it (child processes), a chunk of a task whose chunks took less than this on
- * average goes, already claimed, to a worker whose one chunk in flight is of such a task too,
- * as Python's call queue hands tasks over: it starts without asking. Such a chunk counts as
- * running (cancel() is false for it). If the chunk ahead of it turns out long, it is recalled
- * for an idle worker (stealing.ts) as soon as its worker's event loop is free; a long
- * synchronous chunk holds it until it ends. Cancelled, or left behind by a dead worker,
- * before it started, it is known not to have run.
- */
-const CLAIM_AHEAD_MS = 1;
-/** Chunks of a task measured before its average counts (the first ones load modules, compile). */
-const CLAIM_AHEAD_AFTER = 8;
 
 export class Scheduler implements ChunkControl {
   readonly #queue: PoolChunk[] = [];
@@ -40,19 +25,19 @@ export class Scheduler implements ChunkControl {
   inflightItems = 0;
   /** Moving average of a chunk's run time on a worker, ms: sets how far ahead to send. */
   #avgChunkMs = 0.1;
-  /** Per task: a moving average of its chunks' run time, ms, and how many were measured. */
-  readonly #taskMs = new Map<number, { ms: number; n: number }>();
-  /** Looks again for a chunk to recall once one will be due (see #recall). */
-  #recallTimer: ReturnType<typeof setTimeout> | undefined;
   #idleWaiters: (() => void)[] = [];
   /** Stopped chunks whose task has not settled yet: shutdown({ wait }) waits for them too (cancelGrace bounds it). */
   readonly #stopping = new Set<PoolChunk>();
+
+  /** Which chunks go to a worker already claimed, and their recall (see claim-ahead.ts). */
+  readonly #claims: ClaimAhead;
 
   constructor(
     readonly workers: WorkerSet,
     private readonly onChange: () => void,
   ) {
     workers.bind(this);
+    this.#claims = new ClaimAhead(workers.options.spawner.claimAhead, () => this.dispatch());
   }
 
   enqueue(
@@ -107,11 +92,7 @@ export class Scheduler implements ChunkControl {
   }
 
   #send(slot: WorkerSlot, chunk: PoolChunk): void {
-    const claimed =
-      this.workers.options.spawner.claimAhead &&
-      slot.inflight.size <= 1 &&
-      this.#tiny(chunk) &&
-      [...slot.inflight.values()].every((ahead) => this.#tiny(ahead));
+    const claimed = this.#claims.claims(slot, chunk);
     slot.send(chunk, claimed);
     chunk.state = 'sent';
     chunk.slot = slot;
@@ -119,21 +100,6 @@ export class Scheduler implements ChunkControl {
     chunk.sentAt = performance.now();
     this.inflightItems += chunk.args.length;
     this.workers.noteBusy(slot);
-  }
-
-  #measure(chunk: PoolChunk, ms: number): void {
-    const t = this.#taskMs.get(chunk.task.id);
-    if (!t) this.#taskMs.set(chunk.task.id, { ms, n: 1 });
-    else {
-      t.ms = t.ms * 0.8 + ms * 0.2;
-      t.n++;
-    }
-  }
-
-  /** A chunk of a task measured to run in under CLAIM_AHEAD_MS. */
-  #tiny(chunk: PoolChunk): boolean {
-    const t = this.#taskMs.get(chunk.task.id);
-    return t !== undefined && t.n >= CLAIM_AHEAD_AFTER && t.ms < CLAIM_AHEAD_MS;
   }
 
   /** No worker may idle while a chunk waits behind another (see stealing.ts). */
@@ -149,31 +115,7 @@ export class Scheduler implements ChunkControl {
       this.inflightItems -= loot.chunk.args.length;
       this.#send(thief, loot.chunk);
     }
-    if (idle > 0 && !this.workers.options.spawner.sharedMemory) this.#recall(idle);
-  }
-
-  /** Asks back up to `n` chunks handed over claimed that wait behind a slow one (see stealing.ts). */
-  #recall(n: number): void {
-    for (let i = 0; i < n; i++) {
-      const { due, at } = chunkToRecall(this.workers.all(), this.#avgChunkMs);
-      if (due) {
-        due.chunk.recalling = true;
-        due.slot.postRecall(due.chunk);
-        continue;
-      }
-      // Not yet due: look again then (nothing else may happen before, with every worker busy).
-      if (at !== undefined && this.#recallTimer === undefined) {
-        this.#recallTimer = setTimeout(
-          () => {
-            this.#recallTimer = undefined;
-            this.dispatch();
-          },
-          Math.max(1, Math.ceil(at - performance.now())),
-        );
-        platform.unrefTimer(this.#recallTimer); // busy workers keep the host alive
-      }
-      return;
-    }
+    if (idle > 0) this.#claims.recall(this.workers.all(), idle, this.#avgChunkMs);
   }
 
   /** A worker gave back a chunk it had not started: it goes first in line, for an idle worker. */
@@ -269,7 +211,7 @@ export class Scheduler implements ChunkControl {
     if (chunk.state === 'sent') {
       this.inflightItems -= chunk.args.length;
       this.#avgChunkMs = this.#avgChunkMs * 0.8 + Math.max(m.ms, 0.001) * 0.2;
-      this.#measure(chunk, m.ms);
+      this.#claims.measure(chunk.task.id, m.ms);
       chunk.settle(m.values, decodeErrors(m.errors), m.ms);
     }
   }

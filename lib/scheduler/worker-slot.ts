@@ -4,14 +4,14 @@
  * queues or futures; it sends what the scheduler gives it and reports every message and
  * its death.
  */
-import { platform } from '#platform';
-import { packNumbers, RING_SIZE, WITHDRAWN, type HostMessage, type InitSpec, type RunMessage } from '../protocol.cjs';
+import { packNumbers, RING_SIZE, WITHDRAWN, type InitSpec } from '../protocol.cjs';
 import { MessageStates } from '../chunk-states/message-states.js';
 import { SharedRing } from '../chunk-states/shared-ring.js';
 import type { ChunkStates, SchedulerMessage } from '../chunk-states/chunk-states.js';
 import { transfersOf } from '../core/transfer.js';
 import type { WorkerEnd, WorkerSpawner, WorkerTransport } from '../platform/platform.js';
 import type { PoolChunk } from './pool-chunk.js';
+import { SlotOutbox } from './slot-outbox.js';
 
 export interface SlotOptions {
   readonly spawner: WorkerSpawner;
@@ -67,11 +67,16 @@ export class WorkerSlot {
   /** Chunk id → ring slot of chunks handed to another worker: freed when this one skips them. */
   readonly #handedOver = new Map<number, number>();
   #freeRing: number[] = Array.from({ length: RING_SIZE }, (_, i) => RING_SIZE - 1 - i);
-  #knownTasks = new Set<number>();
-  /** Chunks and chunk-state replies for the next message: one write per tick (a process pays ~40 µs per write). */
-  #outbox: HostMessage[] = [];
-  #outTransfers: object[] | undefined;
-  #flushScheduled = false;
+  readonly #out = new SlotOutbox({
+    post: (batch, transfers) => this.#worker!.post(batch, transfers),
+    dead: () => this.dead,
+    refused: (id) => {
+      const chunk = this.inflight.get(id);
+      if (!chunk) return;
+      this.release(chunk);
+      this.listener.onSendFailed(this, chunk);
+    },
+  });
   #requested: string | undefined;
   #lastError: { reason: string; error: unknown } | undefined;
   #crash: { reason: string; error: unknown } | undefined;
@@ -90,7 +95,7 @@ export class WorkerSlot {
   /** Makes the worker; any throw here is a start failure, reported by start(). */
   #create(): WorkerTransport {
     const { spawner } = this.options;
-    this.#states = spawner.sharedMemory ? new SharedRing() : new MessageStates((m) => this.#post(m));
+    this.#states = spawner.sharedMemory ? new SharedRing() : new MessageStates((m) => this.#out.push(m));
     return spawner.spawn({
       message: (batch) => {
         for (const m of batch) if (!this.#states.handle(m)) this.listener.onMessage(this, m);
@@ -153,95 +158,39 @@ export class WorkerSlot {
   }
 
   /**
-   * Queues a chunk for the worker. Chunks sent in the same tick travel as one message
-   * (flushed by platform.soon, after the current burst): far fewer messages for tiny tasks.
+   * Queues a chunk for the worker, in this tick's message (see slot-outbox.ts).
    */
   send(chunk: PoolChunk, claimed = false): void {
     const ring = this.#freeRing.pop()!;
     const task = chunk.task;
-    const first = !this.#knownTasks.has(task.id);
+    const known = this.#out.knownTasks;
     // Copies: chunk.args stays whole here, to be sent again if this worker dies.
     const packed = chunk.spread ? undefined : packNumbers(chunk.args);
     // Numbers carry no transfer() markers.
     const { items, moved } = packed ? { items: packed, moved: undefined } : transfersOf(chunk.args, chunk.spread);
-    if (moved && this.options.spawner.transfers) {
-      (this.#outTransfers ??= []).push(...moved);
-      chunk.moved = true; // what it moves leaves this thread: it cannot be sent again
-    }
-    if (packed) (this.#outTransfers ??= []).push(packed.buffer);
-    this.#outbox.push({
-      id: chunk.id,
-      ring,
-      task: task.id,
-      def: first ? task.def : undefined,
-      items,
-      spread: chunk.spread,
-      timed: chunk.limits.timeoutMs !== undefined,
-      stream: chunk.stream || undefined,
-      claimed: claimed || undefined,
-    });
+    const transfers = packed ? [packed.buffer] : moved && this.options.spawner.transfers ? moved : undefined;
+    if (transfers === moved && moved) chunk.moved = true; // what it moves leaves this thread: it cannot be sent again
+    this.#out.push(
+      {
+        id: chunk.id,
+        ring,
+        task: task.id,
+        def: known.has(task.id) ? undefined : task.def,
+        items,
+        spread: chunk.spread,
+        timed: chunk.limits.timeoutMs !== undefined,
+        stream: chunk.stream || undefined,
+        claimed: claimed || undefined,
+      },
+      transfers,
+    );
     this.#states.reset(ring, claimed);
-    this.#knownTasks.add(task.id);
+    known.add(task.id);
     chunk.ring = ring;
     this.inflight.set(chunk.id, chunk);
     this.itemsSent += chunk.args.length;
     this.setBusy(true);
-    this.#flushSoon();
   }
-
-  /** Queues a control message (a claim's answer, a stop) for this tick's message. */
-  #post(m: HostMessage): void {
-    this.#outbox.push(m);
-    this.#flushSoon();
-  }
-
-  #flushSoon(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    platform.soon(this.#flush);
-  }
-
-  readonly #flush = (): void => {
-    this.#flushScheduled = false;
-    const batch = this.#outbox;
-    const transfers = this.#outTransfers;
-    this.#outbox = [];
-    this.#outTransfers = undefined;
-    if (this.dead || batch.length === 0) return; // the exit handler re-queues what was held
-    try {
-      this.#worker!.post(batch, transfers);
-      return;
-    } catch {
-      // Something in the batch cannot be cloned: send one by one to find it.
-    }
-    const lostDefs = new Map<number, RunMessage['def']>();
-    for (let msg of batch) {
-      if ('c' in msg) {
-        try {
-          this.#worker!.post([msg], undefined); // control messages are plain data
-        } catch {
-          // a worker going away: its exit settles what it held
-        }
-        continue;
-      }
-      if (!msg.def && lostDefs.has(msg.task)) msg = { ...msg, def: lostDefs.get(msg.task) };
-      try {
-        this.#worker!.post([msg], undefined);
-        if (lostDefs.delete(msg.task)) this.#knownTasks.add(msg.task);
-      } catch {
-        if (msg.def) {
-          // The definition never arrived: the task's next chunk must carry it.
-          lostDefs.set(msg.task, msg.def);
-          this.#knownTasks.delete(msg.task);
-        }
-        const chunk = this.inflight.get(msg.id);
-        if (chunk) {
-          this.release(chunk);
-          this.listener.onSendFailed(this, chunk);
-        }
-      }
-    }
-  };
 
   /**
    * Gives up a chunk the worker has not claimed (the caller withdrew it in the ring) so
@@ -277,8 +226,8 @@ export class WorkerSlot {
    * its answer is timed. Sent with what this tick queued before it (a message-state twin's STOP).
    */
   postAbort(chunk: PoolChunk, error: Error): void {
-    this.#outbox.push({ c: 'abort', ring: chunk.ring, name: error.name, message: error.message });
-    this.#flush();
+    this.#out.push({ c: 'abort', ring: chunk.ring, name: error.name, message: error.message });
+    this.#out.flush();
   }
 
   /** Forgets an answered, acknowledged, recalled or unsendable chunk and frees its ring slot. */
@@ -302,7 +251,7 @@ export class WorkerSlot {
 
   /** Asks the worker to give back `chunk` (handed over claimed) if it has not started it. */
   postRecall(chunk: PoolChunk): void {
-    this.#post({ c: 'recall', ring: chunk.ring });
+    this.#out.push({ c: 'recall', ring: chunk.ring });
   }
 
   /** What differs between kinds of workers (hear time, serializer). */
