@@ -159,7 +159,7 @@ export class BullMQExecutor extends ExecutorBase {
     }
     const data: JobData = {
       t: remoteName(task),
-      a: encoded.data,
+      ...encoded.data,
       s: options.spread ? 1 : 0,
       ...(options.timeoutMs !== undefined && { to: options.timeoutMs }),
       ...(options.graceMs !== undefined && { g: options.graceMs }),
