@@ -102,6 +102,8 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
   #shutdown: Promise<void> | undefined;
   #broken: BrokenExecutorError | undefined;
   readonly #changes = new Subject<ExecutorStats>();
+  /** Counts a settled chunk's outcomes (one function per executor, shared by its sinks). */
+  readonly #counter = (n: number, errors: unknown[] | null) => this.#count(n, errors);
 
   /** Emits the current stats on subscribe and after every change. */
   readonly stats$: Observable<ExecutorStats> = new Observable<ExecutorStats>((subscriber) => {
@@ -135,16 +137,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
       task,
       [args],
       { timeoutMs: this.defaultTimeout, spread: true },
-      {
-        progress: (_item, value) => future._progress(value),
-        complete(values, errors) {
-          if (future.done()) return;
-          const error = errors?.[0];
-          if (error === undefined) future.setResult(values[0] as R);
-          else if (error instanceof CancelledError) future._abandon();
-          else future.setException(error);
-        },
-      },
+      new FutureSink(future),
     );
     if (!future.done()) future._setOwner(handle);
     return future;
@@ -185,13 +178,7 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
   runChunk(task: EncodedTask, items: unknown[], options: ChunkOptions, sink: ChunkSink): ChunkHandle {
     this.checkTask(task);
     this.#assertOpen();
-    const counting: ChunkSink = {
-      ...sink, // progress and values pass through as they are
-      complete: (values, errors, ms) => {
-        this.#count(items.length, errors);
-        sink.complete(values, errors, ms);
-      },
-    };
+    const counting = new CountingSink(this.#counter, items.length, sink);
     const unsendable = findUnsendable(items, options.spread, false);
     const handle = unsendable
       ? runPartitioned(items, unsendable, counting, (good, s) => this.runChunkNow(task, good, options, s))
@@ -266,5 +253,48 @@ export abstract class ExecutorBase implements Executor, ChunkRunner {
       else if (e instanceof CancelledError) this.#cancelled++;
       else this.#failed++;
     }
+  }
+}
+
+/**
+ * Settles a submitted task's future from its one-item chunk. A class rather than closures:
+ * one small object per pending task, which matters when thousands are pending at once.
+ */
+class FutureSink<R> implements ChunkSink {
+  constructor(private readonly future: Future<R>) {}
+
+  progress(_item: number, value: unknown): void {
+    this.future._progress(value);
+  }
+
+  complete(values: ArrayLike<unknown>, errors: unknown[] | null): void {
+    const future = this.future;
+    if (future.done()) return;
+    const error = errors?.[0];
+    if (error === undefined) future.setResult(values[0] as R);
+    else if (error instanceof CancelledError) future._abandon();
+    else future.setException(error);
+  }
+}
+
+/** Counts a chunk's outcomes in its executor's stats, then passes everything on to `sink`. */
+class CountingSink implements ChunkSink {
+  constructor(
+    private readonly count: (n: number, errors: unknown[] | null) => void,
+    private readonly n: number,
+    private readonly sink: ChunkSink,
+  ) {}
+
+  complete(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void {
+    this.count(this.n, errors);
+    this.sink.complete(values, errors, ms);
+  }
+
+  progress(item: number, value: unknown): void {
+    this.sink.progress?.(item, value);
+  }
+
+  values(values: ArrayLike<unknown>): void {
+    this.sink.values?.(values);
   }
 }

@@ -44,6 +44,9 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
   #observers: Subscriber<T>[] | null = null;
   #owner: FutureOwner | null = null;
   #promise: Promise<T> | undefined;
+  /** Settle #promise: made with it, dropped once called. */
+  #resolve: ((value: T) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
   /** Made when the task first reports progress or someone asks for progress$. */
   #progress: ReplaySubject<unknown> | undefined;
   #progress$: Observable<unknown> | undefined;
@@ -93,8 +96,21 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
    * const v = await f.result(5_000);
    */
   result(timeoutMs?: number): Promise<T> {
-    if (timeoutMs === undefined) return (this.#promise ??= this.#whenDone().then(() => this.#outcome()));
+    if (timeoutMs === undefined) return (this.#promise ??= this.#makePromise());
     return this.#whenDone(timeoutMs).then(() => this.#outcome());
+  }
+
+  /**
+   * The promise of result(): settled directly by #settle. Every awaited future has one, so it
+   * is one promise, not a chain of them with a done callback (less for the GC to copy while
+   * thousands of futures are pending).
+   */
+  #makePromise(): Promise<T> {
+    if (this.done()) return this.#ok ? Promise.resolve(this.#value as T) : Promise.reject(this.#value);
+    return new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
   }
 
   #outcome(): T {
@@ -274,6 +290,11 @@ export class Future<T> extends Observable<T> implements PromiseLike<T> {
     const observers = this.#observers;
     this.#callbacks = this.#observers = null;
     this.#progress?.complete();
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    this.#resolve = this.#reject = undefined;
+    if (ok) resolve?.(value as T);
+    else reject?.(value);
     if (callbacks) for (const cb of callbacks) invokeReporting(cb, this);
     if (observers) for (const s of observers) this.#deliver(s);
   }

@@ -38,7 +38,8 @@ export class Janitor {
     const p = this.client.pipeline();
     if (completed.length > 0) p.zrem(this.keys.completed, ...completed);
     if (failed.length > 0) p.zrem(this.keys.failed, ...failed);
-    p.del(...[...completed, ...failed].flatMap((id) => [this.keys.job(id), `${this.keys.job(id)}:logs`]));
+    // Only the job hash: our jobs have no other keys (their workers never call job.log()).
+    p.del(...completed.map(this.keys.job), ...failed.map(this.keys.job));
     this.#running = p.exec().then(
       () => undefined,
       () => undefined,

@@ -11,6 +11,8 @@ import type { RemoteChunk } from './remote-chunk.js';
 
 /** Jobs per addBulk call. */
 const BATCH = 1000;
+/** How long BullMQ keeps a finished job (the executor deletes it sooner: see Janitor). */
+const KEEP_FINISHED = { age: KEEP_FINISHED_S };
 
 export interface OutboxEvents {
   /** These chunks are in Redis now. */
@@ -70,15 +72,18 @@ export class Outbox {
     for (const c of batch) c.added = 'sending';
     this.#inFlight++;
     const jobs = batch.map((c) => ({
-      name: c.data.t,
-      data: c.data,
-      opts: { jobId: c.id, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } },
+      name: c.data!.t,
+      data: c.data!,
+      opts: { jobId: c.id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
     }));
     try {
       // One job alone goes by add(): addBulk wraps it in a transaction, a little slower.
       if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
       else await this.queue.addBulk(jobs);
-      for (const c of batch) c.added = 'yes';
+      for (const c of batch) {
+        c.added = 'yes';
+        c.data = undefined; // the data lives in Redis now: no need to hold it while the job runs
+      }
       this.events.added(batch);
     } catch (err) {
       this.#refused(batch, err as Error);

@@ -32,7 +32,8 @@ export class RemoteChunk implements ChunkHandle {
   constructor(
     readonly id: string,
     readonly size: number,
-    readonly data: JobData,
+    /** What the job carries; dropped once it is in Redis (nothing reads it again). */
+    public data: JobData | undefined,
     private readonly sink: ChunkSink,
     private readonly host: ChunkHost,
   ) {}

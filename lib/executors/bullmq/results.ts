@@ -15,7 +15,7 @@ export function settleWithOutcome(chunk: RemoteChunk, outcome: JobOutcome): void
   try {
     switch (outcome.k) {
       case 'done': {
-        const { values, errors } = decodeDone(outcome.b);
+        const { values, errors } = decodeDone(outcome);
         return chunk.settle(values, errors, outcome.ms);
       }
       case 'not-allowed':

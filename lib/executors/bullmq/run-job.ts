@@ -98,7 +98,7 @@ export async function runJob(
   job: RunningJob,
   progress: (item: number, value: unknown) => void,
 ): Promise<JobOutcome> {
-  const items = decodeItems(data.a);
+  const items = decodeItems(data);
   let { values, errors, ms } = await job.run(pool, task, items, data, progress);
   for (let attempt = 0; attempt < (data.r ?? 0) && errors && !job.stopped; attempt++) {
     const again = errors.flatMap((e, i) => (e === undefined || e instanceof CancelledError ? [] : [i]));
