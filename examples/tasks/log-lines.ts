@@ -3,7 +3,7 @@
  * records one by one; stops when asked (its finally closes the file). Module tasks may
  * import anything, including rxjs-futures/worker.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { currentSignal } from 'rxjs-futures/worker';
 
@@ -25,6 +25,8 @@ export async function* parseLog(file: string): AsyncGenerator<LogRecord> {
   } finally {
     lines.close();
     input.destroy();
-    console.log(`worker: closed ${file.split('/').pop()}`);
+    // writeSync, not console.log: a worker's console output reaches the terminal by message
+    // to the main thread, and a line logged just before the program exits can be cut off.
+    writeSync(1, `worker: closed ${file.split('/').pop()}\n`);
   }
 }
