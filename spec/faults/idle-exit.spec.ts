@@ -3,6 +3,13 @@ import { runScript } from '../helpers/child-process.js';
 
 const LIBRARY = new URL('../../lib/index.js', import.meta.url).href;
 
+/** The script ended by itself within 10 s, with code 0, having printed `line`. */
+function expectExited(r: Awaited<ReturnType<typeof runScript>>, line: string): void {
+  expect(r.timedOut, `still running after 10 s; stdout: ${r.stdout}; stderr: ${r.stderr}`).to.equal(false);
+  expect(r.code, r.stderr).to.equal(0);
+  expect(r.stdout).to.include(line);
+}
+
 for (const Pool of ['ThreadPoolExecutor', 'ProcessPoolExecutor']) describeFor(Pool);
 
 function describeFor(Pool: string): void {
@@ -16,9 +23,7 @@ function describeFor(Pool: string): void {
       const v = await ex.submit((a, b) => a + b, 2, 3);
       console.log('result', v);
     `);
-      expect(r.timedOut, `still running after 10 s; stderr: ${r.stderr}`).to.equal(false);
-      expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.include('result 5');
+      expectExited(r, 'result 5');
     });
 
     it("also with minWorkers kept alive (idle workers are unref'd)", async function () {
@@ -28,9 +33,7 @@ function describeFor(Pool: string): void {
       const v = await Promise.all([ex.submit((x) => x * 2, 1), ex.submit((x) => x * 2, 2)]);
       console.log('result', v.join(','));
     `);
-      expect(r.timedOut, `still running after 10 s; stderr: ${r.stderr}`).to.equal(false);
-      expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.include('result 2,4');
+      expectExited(r, 'result 2,4');
     });
 
     it('work in progress keeps the process alive until it is done', async function () {
@@ -40,9 +43,7 @@ function describeFor(Pool: string): void {
       const f = ex.submit((ms) => new Promise((r) => setTimeout(() => r('slept ' + ms), ms)), 300);
       f.addDoneCallback((g) => g.result().then((v) => console.log(v)));
     `);
-      expect(r.timedOut, `still running after 10 s; stderr: ${r.stderr}`).to.equal(false);
-      expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.include('slept 300');
+      expectExited(r, 'slept 300');
     });
 
     it('a failed future that nobody observes does not crash the process', async function () {
@@ -53,9 +54,7 @@ function describeFor(Pool: string): void {
       await new Promise((r) => setTimeout(r, 1000));
       console.log('still alive');
     `);
-      expect(r.timedOut, `still running after 10 s; stderr: ${r.stderr}`).to.equal(false);
-      expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.include('still alive');
+      expectExited(r, 'still alive');
     });
 
     it('a script whose running map is cancelled by unsubscribing, then shut down, exits promptly', async function () {
@@ -69,9 +68,7 @@ function describeFor(Pool: string): void {
       await ex.shutdown({ wait: true });
       console.log('shut down');
     `);
-      expect(r.timedOut, `still running after 10 s; stdout: ${r.stdout}; stderr: ${r.stderr}`).to.equal(false);
-      expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.include('shut down');
+      expectExited(r, 'shut down');
     });
   });
 }
