@@ -110,10 +110,7 @@ describe('BullMQ review fixes: the worker side', function () {
     await waitUntil(() => f.running(), 'the task to start');
     await cluster.server.stop();
     worker.child.kill('SIGTERM');
-    const exited = await Promise.race([
-      worker.exited,
-      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 40_000)),
-    ]);
+    const exited = await within(worker.exited, 40_000);
     expect(exited).to.deep.equal({ code: 1, signal: null });
     expect(worker.stderr()).to.match(/1 running job\(s\) could not finish here/);
   });
@@ -123,13 +120,21 @@ describe('BullMQ review fixes: the worker side', function () {
     await cluster.server.stop();
     await new Promise((resolve) => setTimeout(resolve, 500)); // it has seen the connection drop
     worker.child.kill('SIGTERM');
-    const exited = await Promise.race([
-      worker.exited,
-      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 40_000)),
-    ]);
+    const exited = await within(worker.exited, 40_000);
     expect(exited).to.deep.equal({ code: 0, signal: null });
   });
 });
+
+/** What `promise` gives, or 'hung' after `ms` (the timer does not keep mocha alive after). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'hung'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), ms)));
+  try {
+    return await Promise.race([promise, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The id prefix of this queue's executor, from its first job: ids are `<prefix><counter in base 36>`. */
 async function jobPrefix(r: ReturnType<ReturnType<typeof useCluster>['redis']>, q: string): Promise<string> {
