@@ -1,15 +1,16 @@
 import { CancelledError, TaskError, TaskSerializationError } from './errors.js';
 import type { WireError } from '../protocol.cjs';
 
-const BUILTINS: Record<string, new (message?: string) => Error> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
+// A Map, not an object: a name such as 'constructor' or '__proto__' from the wire finds nothing.
+const BUILTINS = new Map<string, new (message?: string) => Error>([
+  ['Error', Error],
+  ['TypeError', TypeError],
+  ['RangeError', RangeError],
+  ['SyntaxError', SyntaxError],
+  ['ReferenceError', ReferenceError],
+  ['EvalError', EvalError],
+  ['URIError', URIError],
+]);
 
 /**
  * Rebuilds a task's error on the host: the same built-in class, `name`, `message`, own
@@ -27,13 +28,24 @@ export function decodeError(wire: WireError): unknown {
       const err =
         wire.ctor === 'AggregateError'
           ? new AggregateError((wire.errors ?? []).map(decodeError), wire.message)
-          : new (BUILTINS[wire.ctor] ?? Error)(wire.message);
+          : new (BUILTINS.get(wire.ctor) ?? Error)(String(wire.message));
       if (err.name !== wire.name) define(err, 'name', wire.name);
       define(err, 'stack', wire.stack);
       if (wire.hasCause) define(err, 'cause', wire.cause && decodeError(wire.cause));
-      if (wire.props) Object.assign(err, wire.props);
+      // Defined, not assigned: assigning an own '__proto__' key (JSON.parse and v8's
+      // deserialize make them) would give the error whatever prototype the wire names.
+      if (wire.props) {
+        for (const key of Object.keys(wire.props)) {
+          define(err, key, wire.props[key], Object.getOwnPropertyDescriptor(err, key)?.enumerable ?? true);
+        }
+      }
       return err;
     }
+    default:
+      // Not from this library (a foreign or corrupt message): still an error, never a value.
+      return new Error(
+        `a task failed, but its error arrived in a form that cannot be read (kind '${String((wire as { kind?: unknown }).kind)}')`,
+      );
   }
 }
 
@@ -42,6 +54,6 @@ export function decodeErrors(wire: readonly (WireError | undefined)[] | null): (
   return wire ? wire.map((e) => (e === undefined ? undefined : decodeError(e))) : null;
 }
 
-function define(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+function define(target: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable });
 }

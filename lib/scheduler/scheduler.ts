@@ -193,7 +193,12 @@ export class Scheduler implements ChunkControl {
       return;
     }
     if (m.k === 'progress') {
-      chunk.sink.progress?.(m.item, m.value);
+      try {
+        chunk.sink.progress?.(m.item, m.value);
+      } catch {
+        // A sink that throws (one passing the value on, as a remote worker does) loses that
+        // value; thrown here, it would end the host process from a worker's message handler.
+      }
       return;
     }
     if (m.k === 'values') {

@@ -104,4 +104,38 @@ describe('BullMQ job codec: structured-clone fidelity, as JSON or v8', function 
     arg.n = 2;
     expect(decodeItems(data)).to.deep.equal([[{ n: 1 }]]);
   });
+
+  it('a hostile error on the wire (ctor naming a prototype member, own __proto__ props) decodes to a plain Error and pollutes nothing', () => {
+    for (const ctor of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const wire = {
+        kind: 'error',
+        ctor,
+        name: 'Evil',
+        message: 'boom',
+        stack: 'Evil: boom',
+        hasCause: false,
+        props: JSON.parse('{"__proto__": {"polluted": true}, "code": "E_EVIL"}') as Record<string, unknown>,
+      };
+      const outcome = { k: 'done' as const, b: serialize({ v: [undefined], e: [wire] }).toString('base64'), ms: 0 };
+      const { errors } = decodeDone(outcome);
+      const err = errors![0] as Error & { code?: string; polluted?: unknown };
+      expect(err, ctor).to.be.instanceOf(Error);
+      expect(Object.getPrototypeOf(err), ctor).to.equal(Error.prototype);
+      expect(err.message).to.equal('boom');
+      expect(err.code).to.equal('E_EVIL');
+      expect(err.polluted, 'the error has no prototype from the wire').to.equal(undefined);
+      expect(({} as { polluted?: unknown }).polluted, 'Object.prototype untouched').to.equal(undefined);
+    }
+  });
+
+  it('an error on the wire of a kind this version does not know still decodes to an error, not a value', () => {
+    const outcome = {
+      k: 'done' as const,
+      b: serialize({ v: [7], e: [{ kind: 'mystery' }] }).toString('base64'),
+      ms: 0,
+    };
+    const { errors } = decodeDone(outcome);
+    expect(errors![0]).to.be.instanceOf(Error);
+    expect((errors![0] as Error).message).to.match(/cannot be read.*mystery/);
+  });
 });

@@ -39,6 +39,31 @@ describe('BullMQExecutor: Redis stops, restarts, loses jobs', function () {
       expect(await ex.submit(add, 20, 22).result(20_000)).to.equal(42);
     });
 
+    it('Redis frozen (SIGSTOP, the socket stays open): futures fail within seconds, one being sent too; SIGCONT recovers', async () => {
+      await cluster.startWorker({ threads: 2 }); // one thread stays busy with the long task
+      const ex = cluster.executor({ unreachableTimeout: 3000 });
+      expect(await ex.submit(add, 1, 2)).to.equal(3);
+      const pending = ex.submit(sleepThen, 60_000, 'never');
+      await waitUntil(() => pending.running(), 'the long task to start');
+      const pid = cluster.server.pid!;
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const t0 = Date.now();
+        const sending = ex.submit(add, 2, 3); // sent at once: nothing shows yet that Redis froze
+        await new Promise((resolve) => setImmediate(resolve));
+        const [lost, stale] = await Promise.all([sending.exception(40_000), pending.exception(40_000)]);
+        expect(lost, 'the submit that was being sent').to.be.instanceOf(RedisUnreachableError);
+        expect(stale, 'the pending future').to.be.instanceOf(RedisUnreachableError);
+        expect((lost as Error).message).to.contain(`127.0.0.1:${cluster.server.port}`);
+        expect(Date.now() - t0, 'within seconds').to.be.below(30_000);
+        const fresh = await ex.submit(add, 3, 4).exception(40_000);
+        expect(fresh, 'a new submit while frozen').to.be.instanceOf(RedisUnreachableError);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      expect(await ex.submit(add, 20, 22).result(30_000)).to.equal(42);
+    });
+
     it('Redis restarted without persistence: a pending future fails with JobLostError, within 30 s', async () => {
       const ex = cluster.executor();
       const r = cluster.redis();

@@ -16,6 +16,21 @@ export interface RedisServerOptions {
   readonly config?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Servers running now, killed by PID when this process exits: a mocha that dies of an
+ * uncaught error (or calls process.exit) must not leave redis-servers behind.
+ */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) {
+    try {
+      process.kill(child.pid!, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+});
+
 export class RedisServer {
   #child: ChildProcess | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), 'rxjs-futures-redis-'));
@@ -61,7 +76,9 @@ export class RedisServer {
     child.stderr!.on('data', (d) => (output += d));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     this.#child = child;
+    live.add(child);
     child.once('exit', () => {
+      live.delete(child);
       if (this.#child === child) this.#child = undefined;
     });
     const end = Date.now() + 10_000;

@@ -19,3 +19,4 @@ export const throwValue = remoteTask<typeof Tasks.throwValue>('throwValue');
 export const waitForAbort = remoteTask<typeof Tasks.waitForAbort>('waitForAbort');
 export const whoami = remoteTask<typeof Tasks.whoami>('whoami');
 export const countWithProgress = remoteTask<typeof Tasks.countWithProgress>('countWithProgress');
+export const reportUnsendable = remoteTask<typeof Tasks.reportUnsendable>('reportUnsendable');

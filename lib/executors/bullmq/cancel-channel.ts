@@ -4,7 +4,8 @@
  * can abort only what runs in its own process). A job that a worker is starting right now
  * (fetched, not yet registered) is caught either way: a message that comes before the job
  * registers is remembered (RunningJobs), one after finds it. A flag, set first and read by
- * the worker as the job starts, also stops it when the worker missed the message.
+ * the worker before it starts any job, keeps the task from starting when the worker missed
+ * the message; it is deleted once the job is removed or finished.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -31,14 +32,10 @@ export async function cancelJob(
   }
   await client.set(keys.cancelFlag(id), '1', 'PX', CANCEL_FLAG_MS);
   const removed = mode === 'withdraw' && (await queue.remove(id)) === 1;
-  if (!removed) await client.publish(keys.cancelChannel, id);
+  // Removed from the queue, it can never start: no worker will read the flag.
+  if (removed) await client.del(keys.cancelFlag(id));
+  else await client.publish(keys.cancelChannel, id);
   return removed;
-}
-
-/** Worker side: the cancel channel, and since when it has been heard without a break. */
-export interface CancelListener {
-  /** Date.now() when the subscription was last (re)made: messages before that may be lost. */
-  readonly since: number;
 }
 
 /** Worker side: calls `stop(id, mode)` for each cancel message; resubscribes after reconnects (ioredis does). */
@@ -46,17 +43,13 @@ export async function listenForCancels(
   subscriber: Redis,
   keys: QueueKeys,
   stop: (id: string, mode: StopMode) => void,
-): Promise<CancelListener> {
+): Promise<void> {
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== keys.cancelChannel) return;
     const [id, soft] = message.split(' ');
     if (id) stop(id, soft === 'soft' ? 'soft' : 'stop');
   });
-  const listener = { since: Date.now() };
-  subscriber.on('ready', () => (listener.since = Date.now()));
   await subscriber.subscribe(keys.cancelChannel);
-  listener.since = Date.now();
-  return listener;
 }
 
 /** Worker side: was job `id` cancelled (its flag set)? */

@@ -19,7 +19,8 @@ with TaskNotAllowedError; no function source is ever sent or run.
 
 Prints one line starting "rxjs-futures-worker ready" once it takes jobs. SIGTERM (or SIGINT)
 stops taking jobs, lets the running ones finish, then exits 0; a second one exits at once
-(its running jobs run again elsewhere once their lock expires).`;
+with code 1 (its running jobs run again elsewhere once their lock expires). If Redis does not
+answer for 5 s while it stops, it stops waiting: exit 0 when no job was running, else 1.`;
 
 export interface WorkerArgs {
   readonly redis: string;

@@ -38,7 +38,14 @@ async function main(argv: readonly string[]): Promise<void> {
     log(`rxjs-futures-worker: ${signal}: taking no more jobs, finishing the running ones`);
     if (!serving) process.exit(0);
     serving.close().then(
-      () => process.exit(0),
+      ({ abandoned }) => {
+        if (abandoned === 0) process.exit(0);
+        log(
+          `rxjs-futures-worker: Redis did not answer, so ${abandoned} running job(s) could not finish here: ` +
+            'exiting with code 1; they run again elsewhere once their lock expires',
+        );
+        process.exit(1);
+      },
       (err: Error) => {
         log(`rxjs-futures-worker: could not stop cleanly: ${err.message}`);
         process.exit(1);
@@ -56,7 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
   if (stopping) {
-    await serving.close();
+    await serving.close(); // nothing ran yet: nothing to abandon
     process.exit(0);
   }
   process.stdout.write(`${serving.readyLine}\n`);

@@ -3,41 +3,27 @@
  * A chunk is a job (a client-chosen id, registered before it is added); outcomes come
  * from one QueueEvents, and the reconciler reads back what the event stream missed.
  */
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { ChunkHandle, ChunkOptions, ChunkSink } from '../../core/chunk.js';
 import { ExecutorBase, type LiveStats } from '../../core/executor.js';
-import { checkBoolean, checkDuration, checkInteger, checkObject, describe } from '../../core/options.js';
 import { runPartitioned } from '../../core/serialization-check.js';
 import type { EncodedTask } from '../../core/task.js';
-import { cancelJob } from './cancel-channel.js';
+import { Cancels, jobsExist } from './cancels.js';
 import { encodeItems, type JobData } from './codec.js';
-import { closeClient, describeConnection, makeClient, type Connection } from './connection.js';
+import { closeClient, describeConnection, makeClient } from './connection.js';
 import { WorkerLostError } from './errors.js';
+import { EventsListener } from './events-listener.js';
+import { checkExecutorOptions, type BullMQExecutorOptions } from './executor-options.js';
 import { Janitor } from './janitor.js';
 import { RedisLink } from './link.js';
-import { MAX_STALLED, checkQueueName, queueKeys, type QueueKeys } from './names.js';
+import { MAX_STALLED, queueKeys, type QueueKeys } from './names.js';
 import { Outbox } from './outbox.js';
 import { Reconciler } from './reconciler.js';
-import { PendingJobs, RemoteChunk, type CancelMode, type ChunkHost } from './remote-chunk.js';
+import { PendingJobs, RemoteChunk, type ChunkHost } from './remote-chunk.js';
 import { remoteName } from './remote-task.js';
-import { listenForResults } from './results.js';
 import { WorkerRegistry } from './workers.js';
-
-/** Options of {@link BullMQExecutor}. */
-export interface BullMQExecutorOptions {
-  /** `'redis://127.0.0.1:6379'` (user, password and db in the URL as usual) or ioredis options. */
-  connection: Connection;
-  /** The BullMQ queue; default `'rxjs-futures'`. Workers must serve the same one (`--queue`). */
-  queue?: string;
-  /** Runs again, on the same worker, a task that throws; default 0 (it fails at once). */
-  retries?: number;
-  /** true: a task whose worker process dies is not run again; its future fails with WorkerLostError. Default false (at least once). */
-  atMostOnce?: boolean;
-  /** ms that queued or running tasks wait for an unreachable Redis before their futures fail; default 30,000. */
-  unreachableTimeout?: number;
-}
 
 /** ms a new task waits for an unreachable Redis before its future fails. */
 const SUBMIT_GRACE_MS = 3000;
@@ -66,11 +52,11 @@ export class BullMQExecutor extends ExecutorBase {
   readonly #blocking: Redis;
   readonly #link: RedisLink;
   readonly #queue: Queue;
-  #events: QueueEvents | undefined;
+  readonly #events: EventsListener;
   readonly #pending = new PendingJobs();
   readonly #outbox: Outbox;
   readonly #reconciler: Reconciler;
-  readonly #janitor: Janitor;
+  readonly #cancels: Cancels;
   readonly #registry: WorkerRegistry;
   /**
    * Job ids are this executor's random prefix and a counter: unique across executors and
@@ -79,17 +65,15 @@ export class BullMQExecutor extends ExecutorBase {
    */
   readonly #idPrefix = `${randomBytes(9).toString('base64url')}-`;
   #nextId = 0;
-  /** Cancelled jobs that may still finish: deleted when they do. */
-  readonly #orphans = new Set<string>();
   #listening = false;
   #closed = false;
   #unreachableTimer: ReturnType<typeof setTimeout> | undefined;
   #idle: (() => void)[] = [];
   readonly #started: Promise<void>;
   readonly #host: ChunkHost = {
-    cancelRemote: (chunk, mode) => this.#cancelRemote(chunk, mode),
-    settled: (chunk) => {
-      this.#pending.delete(chunk);
+    cancelRemote: (chunk, mode) => this.#cancels.send(chunk, mode),
+    leaving: (chunk) => this.#pending.delete(chunk),
+    settled: () => {
       this.changed();
       if (this.#pending.size === 0) for (const w of this.#idle.splice(0)) w();
     },
@@ -97,22 +81,11 @@ export class BullMQExecutor extends ExecutorBase {
 
   constructor(options: BullMQExecutorOptions) {
     super();
-    const where = 'BullMQExecutor';
-    const o = checkObject(where, options) as Partial<BullMQExecutorOptions>;
-    const connection = o.connection;
-    if (typeof connection !== 'string' && (typeof connection !== 'object' || connection === null)) {
-      throw new TypeError(
-        `${where}: connection must be a Redis URL ('redis://127.0.0.1:6379') or ioredis options, got ${describe(connection)}`,
-      );
-    }
-    checkInteger(where, 'retries', o.retries, 0);
-    checkBoolean(where, 'atMostOnce', o.atMostOnce);
-    checkDuration(where, 'unreachableTimeout', o.unreachableTimeout);
-    const queue = checkQueueName(where, o.queue);
+    const { connection, queue, retries, atMostOnce, unreachableTimeout } = checkExecutorOptions(options);
     this.#keys = queueKeys(queue);
-    this.#retries = o.retries ?? 0;
-    this.#atMostOnce = o.atMostOnce ?? false;
-    this.#unreachableTimeout = o.unreachableTimeout ?? 30_000;
+    this.#retries = retries;
+    this.#atMostOnce = atMostOnce;
+    this.#unreachableTimeout = unreachableTimeout;
 
     this.#client = makeClient(connection, 'commands', `rxjs-futures:${queue}:executor`);
     this.#blocking = makeClient(connection, 'blocking', `rxjs-futures:${queue}:events`);
@@ -124,14 +97,24 @@ export class BullMQExecutor extends ExecutorBase {
     this.#queue = new Queue(queue, { connection: this.#client });
     this.#queue.on('error', () => {});
     this.#outbox = new Outbox(this.#queue, this.#link, () => this.#listening && this.#link.ready(), SUBMIT_GRACE_MS, {
-      added: (chunks) => {
-        for (const c of chunks) if (c.cancelAfterAdd) this.#cancelRemote(c, c.cancelAfterAdd);
-      },
+      added: (chunks) => this.#cancels.afterAdd(chunks),
+      unknown: (chunks) => this.#cancels.afterAdd(chunks),
+      exist: (ids) => jobsExist(this.#client, this.#keys, ids),
     });
     this.#reconciler = new Reconciler(this.#client, this.#keys, this.#pending, this.#link, {
-      finished: (id, set, settled) => this.#finished(id, set, settled),
+      finished: (id, set, settled) => this.#cancels.finished(id, set, settled),
     });
-    this.#janitor = new Janitor(this.#client, this.#keys);
+    this.#cancels = new Cancels(this.#client, this.#queue, this.#keys, new Janitor(this.#client, this.#keys));
+    this.#events = new EventsListener(this.#blocking, this.#client, this.#keys, {
+      pending: (id) => this.#pending.get(id),
+      started: (chunk) => this.#pending.started(chunk) && this.changed(),
+      stalled: (chunk) => this.#stalled(chunk),
+      requeued: (chunk) => this.#pending.requeued(chunk) && this.changed(),
+      finished: (id, set, settled) => this.#cancels.finished(id, set, settled),
+      read: (id) => this.#reconciler.read(id),
+      lastRead: () => this.#reconciler.lastRead,
+      restarted: () => this.#reconciler.all().catch(() => undefined),
+    });
     this.#registry = new WorkerRegistry(this.#client, this.#keys, () => this.changed());
     this.#started = this.#start().catch(() => {});
   }
@@ -185,9 +168,10 @@ export class BullMQExecutor extends ExecutorBase {
     clearTimeout(this.#unreachableTimer);
     this.#outbox.close();
     this.#reconciler.stop();
+    this.#link.stop();
     this.#registry.stop();
-    await this.#janitor.flush();
-    await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+    await this.#cancels.flush();
+    await Promise.allSettled([this.#events.close(), this.#queue.close()]);
     await Promise.all([closeClient(this.#client), closeClient(this.#blocking)]);
     await this.#started;
     this.changed();
@@ -208,18 +192,8 @@ export class BullMQExecutor extends ExecutorBase {
       }
     }
     if (this.#closed) return;
-    const events = new QueueEvents(this.#keys.queue, { connection: this.#blocking, lastEventId: lastId });
-    events.on('error', () => {});
-    this.#events = events;
-    listenForResults(events, {
-      pending: (id) => this.#pending.get(id),
-      started: (chunk) => this.#pending.started(chunk) && this.changed(),
-      stalled: (chunk) => this.#stalled(chunk),
-      requeued: (chunk) => this.#pending.requeued(chunk) && this.changed(),
-      finished: (id, set, settled) => this.#finished(id, set, settled),
-      read: (id) => this.#reconciler.read(id),
-    });
-    await events.waitUntilReady();
+    this.#reconciler.read(lastId);
+    await this.#events.start(lastId);
     if (this.#closed) return;
     this.#reconciler.start(lastId);
     this.#registry.start();
@@ -232,14 +206,17 @@ export class BullMQExecutor extends ExecutorBase {
     this.#unreachableTimer = undefined;
     if (this.#closed) return;
     this.#outbox.flush();
+    this.#cancels.retry();
     if (afterOutage && this.#listening) {
-      void this.#reconciler.all();
-      void this.#registry.read();
+      this.#reconciler.all().catch(() => undefined); // a later reconnect or sweep tries again
+      this.#registry.read().catch(() => undefined);
     }
   }
 
   #down(): void {
-    if (this.#closed || this.#unreachableTimer) return;
+    if (this.#closed) return;
+    this.#outbox.down();
+    if (this.#unreachableTimer) return;
     this.#unreachableTimer = setTimeout(() => {
       this.#unreachableTimer = undefined;
       const what = 'the task was queued, but Redis stopped answering before its outcome came (it may still run later)';
@@ -247,20 +224,6 @@ export class BullMQExecutor extends ExecutorBase {
         if (chunk.added !== 'no') chunk.fail(this.#link.unreachable(what));
       }
     }, this.#unreachableTimeout);
-  }
-
-  #cancelRemote(chunk: RemoteChunk, mode: CancelMode): void {
-    if (chunk.added === 'no') return; // it never left this process: the outbox drops it
-    if (chunk.added === 'sending') {
-      // A remove now could come before the add: done once the job is surely there.
-      chunk.cancelAfterAdd = mode;
-      return;
-    }
-    if (mode !== 'soft') this.#orphans.add(chunk.id);
-    cancelJob(this.#client, this.#queue, this.#keys, chunk.id, mode).then(
-      (removed) => removed && this.#orphans.delete(chunk.id),
-      () => {}, // Redis is away: the flag may be missing and the job may run; its outcome is ignored
-    );
   }
 
   /**
@@ -280,12 +243,8 @@ export class BullMQExecutor extends ExecutorBase {
           : 'the task keeps losing its worker, so it is not run again',
       ),
     );
-    this.#cancelRemote(chunk, 'withdraw');
-  }
-
-  #finished(id: string, set: 'completed' | 'failed', settled: boolean): void {
-    if (settled || this.#orphans.delete(id)) this.#janitor.finished(id, set);
+    this.#cancels.send(chunk, 'withdraw');
   }
 }
 
-export type { RedisOptions };
+export type { BullMQExecutorOptions, RedisOptions };

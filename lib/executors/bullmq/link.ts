@@ -4,6 +4,12 @@
  */
 import type { Redis } from 'ioredis';
 import { RedisUnreachableError } from './errors.js';
+import { watchPings, type PingWatch } from './watchdog.js';
+
+/** How often Redis is pinged. */
+const PING_MS = 1000;
+/** A ready connection whose Redis has not answered for this long is dropped (and remade). */
+const SILENT_MS = 3000;
 
 export interface LinkEvents {
   /** Redis answers again (or for the first time). */
@@ -16,6 +22,7 @@ export class RedisLink {
   #downSince: number | undefined = Date.now();
   #lastError: Error | undefined;
   #wasUp = false;
+  readonly #watch: PingWatch;
 
   constructor(
     private readonly client: Redis,
@@ -38,6 +45,21 @@ export class RedisLink {
     client.on('close', lost);
     client.on('end', lost);
     client.on('error', (err: Error) => (this.#lastError = err));
+    // A frozen Redis keeps the socket open and never answers: without this, nothing waiting
+    // on it would ever fail. Dropping the connection makes it 'down' (new submits fail after
+    // their grace, pending futures after unreachableTimeout); the reconnect is 'ready' only
+    // once Redis answers again.
+    this.#watch = watchPings(client, PING_MS, SILENT_MS, () => {
+      if (client.status !== 'ready') return;
+      this.#lastError = new Error(
+        `Redis accepted the connection but answered no PING for ${SILENT_MS} ms (stopped, hung or overloaded)`,
+      );
+      client.disconnect(true);
+    });
+  }
+
+  stop(): void {
+    this.#watch.stop();
   }
 
   ready(): boolean {

@@ -23,8 +23,11 @@ export const STALLED_REASON = 'job stalled more than allowable limit';
  * executors that died, so Redis does not fill up.
  */
 export const KEEP_FINISHED_S = 3600;
-/** A cancel flag outlives any job it could still concern. */
-export const CANCEL_FLAG_MS = 24 * 3600 * 1000;
+/**
+ * A cancel flag is deleted once its job is gone (removed, or finished and read); this TTL is
+ * only the backstop for an executor that died first, as long as a finished job is kept.
+ */
+export const CANCEL_FLAG_MS = KEEP_FINISHED_S * 1000;
 
 export interface QueueKeys {
   readonly queue: string;

@@ -17,6 +17,10 @@ const KEEP_FINISHED = { age: KEEP_FINISHED_S };
 export interface OutboxEvents {
   /** These chunks are in Redis now. */
   added(chunks: readonly RemoteChunk[]): void;
+  /** These chunks may or may not be in Redis (the reply to their add was lost). */
+  unknown(chunks: readonly RemoteChunk[]): void;
+  /** Of these job ids (after an add that failed part-way), which are in Redis. */
+  exist(ids: readonly string[]): Promise<boolean[]>;
 }
 
 export class Outbox {
@@ -25,6 +29,9 @@ export class Outbox {
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
   /** addBulk calls on their way. */
   #inFlight = 0;
+  /** Chunks whose add is on its way. */
+  readonly #sending = new Set<RemoteChunk>();
+  #downTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly queue: Queue,
@@ -66,10 +73,34 @@ export class Outbox {
   close(): void {
     clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
+    clearTimeout(this.#downTimer);
+  }
+
+  /**
+   * Redis stopped answering. An add on its way then waits as long as Redis does (ioredis
+   * sends it again after a reconnect), so its chunk, still a new submit, fails after the
+   * grace period like one that never left; if the add lands later, the job is withdrawn.
+   */
+  down(): void {
+    if (this.#downTimer) return;
+    this.#downTimer = setTimeout(() => {
+      this.#downTimer = undefined;
+      if (this.link.ready()) return;
+      for (const c of this.#sending) {
+        if (c.state === 'settled' || c.added !== 'sending') continue;
+        c.cancelAfterAdd ??= 'withdraw';
+        c.fail(
+          this.link.unreachable('the job was being queued when Redis stopped answering (if it was, it is withdrawn)'),
+        );
+      }
+    }, this.graceMs);
   }
 
   async #send(batch: RemoteChunk[]): Promise<void> {
-    for (const c of batch) c.added = 'sending';
+    for (const c of batch) {
+      c.added = 'sending';
+      this.#sending.add(c);
+    }
     this.#inFlight++;
     const jobs = batch.map((c) => ({
       name: c.data!.t,
@@ -86,13 +117,14 @@ export class Outbox {
       }
       this.events.added(batch);
     } catch (err) {
-      this.#refused(batch, err as Error);
+      await this.#refused(batch, err as Error);
     } finally {
+      for (const c of batch) this.#sending.delete(c);
       this.#inFlight--;
     }
   }
 
-  #refused(batch: RemoteChunk[], err: Error): void {
+  async #refused(batch: RemoteChunk[], err: Error): Promise<void> {
     if (/enableOfflineQueue/.test(err.message)) {
       // Never sent: the connection is going down (ioredis may still say 'ready'). They wait
       // for the link to come up again (which flushes), not in a retry loop.
@@ -100,16 +132,40 @@ export class Outbox {
       this.#waiting.unshift(...batch);
       this.#armGrace();
     } else if (err.name === 'ReplyError') {
-      // Redis answered no (out of memory, read-only replica…): nothing was queued.
-      for (const c of batch) {
-        c.added = 'no';
-        c.fail(new Error(`Redis refused to queue the job: ${err.message}`, { cause: err }));
-      }
+      await this.#partlyAdded(batch, err);
     } else {
       // The connection broke while the call was out: the jobs may or may not be in Redis; they
       // stay pending, and the reconciler settles that once Redis answers.
       for (const c of batch) c.added = 'unknown';
+      this.events.unknown(batch);
     }
+  }
+
+  /**
+   * Redis answered no (out of memory, a script error…). addBulk sends its adds in one
+   * pipeline and throws the first error: the other jobs may well be queued, and will run. Those keep waiting for their outcome; only the others fail.
+   */
+  async #partlyAdded(batch: RemoteChunk[], err: Error): Promise<void> {
+    let exists: boolean[];
+    try {
+      exists = batch.length === 1 ? [false] : await this.events.exist(batch.map((c) => c.id));
+    } catch {
+      // Cannot tell now: the reconciler reads them back once Redis answers.
+      for (const c of batch) c.added = 'unknown';
+      this.events.unknown(batch);
+      return;
+    }
+    const added = batch.filter((_, i) => exists[i]);
+    for (const c of added) {
+      c.added = 'yes';
+      c.data = undefined;
+    }
+    if (added.length > 0) this.events.added(added);
+    batch.forEach((c, i) => {
+      if (exists[i]) return;
+      c.added = 'no';
+      c.fail(new Error(`Redis refused to queue the job: ${err.message}`, { cause: err }));
+    });
   }
 
   #armGrace(): void {

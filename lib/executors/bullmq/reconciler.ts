@@ -45,12 +45,18 @@ export class Reconciler {
 
   start(lastRead: string): void {
     this.#lastRead = lastRead;
-    this.#timer = setInterval(() => void this.#tick(), GAP_CHECK_MS);
+    // A tick must never reject: an unhandled rejection would end the host process.
+    this.#timer = setInterval(() => this.#tick().catch(() => undefined), GAP_CHECK_MS);
     this.#timer.unref();
   }
 
   stop(): void {
     clearInterval(this.#timer);
+  }
+
+  /** The id of the last stream entry read ('0-0' before any). */
+  get lastRead(): string {
+    return this.#lastRead ?? '0-0';
   }
 
   /** The event stream was read up to `id`. */
@@ -108,8 +114,19 @@ export class Reconciler {
       }
       batch.forEach((chunk, k) => {
         const [err, fields] = replies?.[k] ?? [new Error('no reply'), null];
-        if (err || chunk.state === 'settled') return;
-        this.#apply(chunk, fields as (string | null)[]);
+        if (chunk.state === 'settled') return;
+        if (err) {
+          // The key is not a job hash: nothing will ever report this job. (Other errors,
+          // such as LOADING after a restart, pass: the next sweep reads it again.)
+          if (/^WRONGTYPE/.test(err.message)) chunk.fail(unreadable(chunk, err));
+          return;
+        }
+        try {
+          this.#apply(chunk, fields as (string | null)[]);
+        } catch (e) {
+          // A foreign or corrupt job hash fails its own future, never the host.
+          chunk.fail(unreadable(chunk, e as Error));
+        }
       });
     }
   }
@@ -131,6 +148,14 @@ export class Reconciler {
       this.events.finished(chunk.id, 'failed', true);
     }
   }
+}
+
+function unreadable(chunk: RemoteChunk, err: Error): Error {
+  return new Error(
+    `the job ${chunk.id} in Redis could not be read back (${err.message}); ` +
+      'it was changed by something other than rxjs-futures: check what else writes to this queue',
+    { cause: err },
+  );
 }
 
 function inRedis(chunk: RemoteChunk): boolean {

@@ -14,7 +14,9 @@ export type CancelMode = 'withdraw' | 'stop' | 'soft';
 export interface ChunkHost {
   /** Removes the job, or tells the worker running it to stop. */
   cancelRemote(chunk: RemoteChunk, mode: CancelMode): void;
-  /** The chunk left the pending table (it has its outcome). */
+  /** The chunk is about to settle: it leaves the pending table (counted as it was). */
+  leaving(chunk: RemoteChunk): void;
+  /** The chunk settled: its outcome is counted in the executor's totals. */
   settled(chunk: RemoteChunk): void;
 }
 
@@ -63,9 +65,14 @@ export class RemoteChunk implements ChunkHandle {
 
   settle(values: ArrayLike<unknown>, errors: unknown[] | null, ms: number): void {
     if (this.state === 'settled') return;
-    this.host.settled(this);
+    this.host.leaving(this);
     this.state = 'settled';
-    this.sink.complete(values, errors, ms);
+    try {
+      this.sink.complete(values, errors, ms);
+    } finally {
+      // After complete(), which counts the outcome: a stats$ emission now shows it completed.
+      this.host.settled(this);
+    }
   }
 
   /** Every item fails with `error`. */

@@ -59,44 +59,49 @@ export interface ResultEvents {
 
 /** Wires `events` to the pending chunks. */
 export function listenForResults(events: QueueEvents, on: ResultEvents): void {
-  events.on('active', ({ jobId }, id) => {
-    on.read(id);
-    const chunk = on.pending(jobId);
-    if (chunk) on.started(chunk);
-  });
-  events.on('completed', ({ jobId, returnvalue }, id) => {
-    on.read(id);
-    const chunk = on.pending(jobId);
-    if (chunk) settleWithOutcome(chunk, returnvalue as unknown as JobOutcome);
+  /**
+   * A handler must not throw: the exception would end BullMQ's read loop. An event that cannot
+   * be handled (a foreign or corrupt entry) fails its own job's future, nothing else.
+   */
+  const handle = <A extends { jobId: string }>(event: string, fn: (args: A, chunk: RemoteChunk | undefined) => void) =>
+    events.on(
+      event as 'active',
+      ((args: A, id: string) => {
+        on.read(id);
+        let chunk: RemoteChunk | undefined;
+        try {
+          chunk = on.pending(args.jobId);
+          fn(args, chunk);
+        } catch (err) {
+          chunk?.fail(
+            new Error(
+              `the '${event}' event of job ${args.jobId} could not be read (${(err as Error).message}); ` +
+                'something other than rxjs-futures wrote to this queue',
+              { cause: err },
+            ),
+          );
+        }
+      }) as never,
+    );
+  handle('active', (_a, chunk) => chunk && on.started(chunk));
+  handle<{ jobId: string; returnvalue: unknown }>('completed', ({ jobId, returnvalue }, chunk) => {
+    if (chunk) settleWithOutcome(chunk, returnvalue as JobOutcome);
     on.finished(jobId, 'completed', chunk !== undefined);
   });
-  events.on('failed', ({ jobId, failedReason }, id) => {
-    on.read(id);
-    const chunk = on.pending(jobId);
-    if (chunk) settleWithFailure(chunk, failedReason);
+  handle<{ jobId: string; failedReason: string }>('failed', ({ jobId, failedReason }, chunk) => {
+    if (chunk) settleWithFailure(chunk, String(failedReason));
     on.finished(jobId, 'failed', chunk !== undefined);
   });
-  events.on('stalled', ({ jobId }, id) => {
-    on.read(id);
-    const chunk = on.pending(jobId);
-    if (chunk) on.stalled(chunk);
-  });
-  events.on('removed', ({ jobId }, id) => {
-    on.read(id);
-    // Removed by someone else (ours are settled before we remove them): nothing will report it.
-    on.pending(jobId)?.fail(new JobLostError(jobId));
-  });
-  events.on('progress', ({ jobId, data }, id) => {
-    on.read(id);
-    const chunk = on.pending(jobId);
+  handle('stalled', (_a, chunk) => chunk && on.stalled(chunk));
+  // Removed by someone else (ours are settled before we remove them): nothing will report it.
+  handle('removed', ({ jobId }, chunk) => chunk?.fail(new JobLostError(jobId)));
+  handle<{ jobId: string; data: unknown }>('progress', ({ data }, chunk) => {
     const p = chunk && decodeProgress(data);
     if (p) chunk.progress(p.item, p.value);
   });
-  events.on('waiting', ({ jobId, prev }, id) => {
-    on.read(id);
-    // Back from a worker that stopped before running it: queued again, not lost.
-    const chunk = prev === 'active' ? on.pending(jobId) : undefined;
-    if (chunk) on.requeued(chunk);
+  // Back from a worker that stopped before running it: queued again, not lost.
+  handle<{ jobId: string; prev?: string }>('waiting', ({ prev }, chunk) => {
+    if (chunk && prev === 'active') on.requeued(chunk);
   });
   events.on('added', (_args, id) => on.read(id));
 }

@@ -3,10 +3,10 @@
  * stoppable from outside (a cancel from the executor). Returns the outcome to store in Redis.
  */
 import type { ChunkHandle } from '../../core/chunk.js';
-import { CancelledError } from '../../core/errors.js';
+import { CancelledError, TaskSerializationError } from '../../core/errors.js';
 import type { ExecutorBase } from '../../core/executor.js';
 import type { EncodedTask } from '../../core/task.js';
-import { decodeItems, encodeDone, type JobData, type JobOutcome } from './codec.js';
+import { encodeDone, type JobData, type JobOutcome } from './codec.js';
 import type { StopMode } from './cancel-channel.js';
 
 /** A job running here, as a cancel message finds it. */
@@ -95,11 +95,21 @@ export async function runJob(
   pool: ExecutorBase,
   task: EncodedTask,
   data: JobData,
+  items: unknown[],
   job: RunningJob,
   progress: (item: number, value: unknown) => void,
 ): Promise<JobOutcome> {
-  const items = decodeItems(data);
-  let { values, errors, ms } = await job.run(pool, task, items, data, progress);
+  // A value that cannot go through Redis fails its item (as reportProgress() would throw on
+  // threads), never the worker process: the sink is called from the thread pool's message handler.
+  const unsent = new Map<number, Error>();
+  const report = (item: number, value: unknown) => {
+    try {
+      progress(item, value);
+    } catch (err) {
+      if (!unsent.has(item)) unsent.set(item, unsendableProgress(value, err as Error));
+    }
+  };
+  let { values, errors, ms } = await job.run(pool, task, items, data, report);
   for (let attempt = 0; attempt < (data.r ?? 0) && errors && !job.stopped; attempt++) {
     const again = errors.flatMap((e, i) => (e === undefined || e instanceof CancelledError ? [] : [i]));
     if (again.length === 0) break;
@@ -108,7 +118,7 @@ export async function runJob(
       task,
       again.map((i) => items[i]),
       data,
-      (k, value) => progress(again[k]!, value),
+      (k, value) => report(again[k]!, value),
     );
     const merged = Array.from(values);
     const mergedErrors = errors.slice();
@@ -120,5 +130,24 @@ export async function runJob(
     errors = mergedErrors.some((e) => e !== undefined) ? mergedErrors : null;
     ms += retry.ms;
   }
+  if (unsent.size > 0) {
+    const merged = Array.from(values);
+    const mergedErrors = errors?.slice() ?? new Array<unknown>(merged.length);
+    for (const [i, err] of unsent) {
+      if (mergedErrors[i] !== undefined) continue; // it failed anyway: that error says more
+      mergedErrors[i] = err;
+      merged[i] = undefined;
+    }
+    values = merged;
+    errors = mergedErrors;
+  }
   return encodeDone(values, errors, ms);
+}
+
+function unsendableProgress(value: unknown, err: Error): TaskSerializationError {
+  const what = typeof value === 'object' && value !== null ? (value.constructor?.name ?? 'object') : typeof value;
+  return new TaskSerializationError(
+    `reportProgress() was given a value that cannot be sent through Redis: ${what} could not be serialized ` +
+      `(${err.message}); the value was dropped. Report plain data (numbers, strings, arrays, plain objects, Date, Map, Set)`,
+  );
 }

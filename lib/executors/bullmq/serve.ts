@@ -9,13 +9,15 @@ import { ThreadPoolExecutor } from '../thread-pool.js';
 import type { AllowList } from './allow-list.js';
 import { cancelledBeforeStart, listenForCancels } from './cancel-channel.js';
 import { encodeProgress, type JobData, type JobOutcome } from './codec.js';
+import { checkJob } from './job-data.js';
 import { closeClient, describeConnection, makeClient } from './connection.js';
 import { MAX_STALLED, queueKeys } from './names.js';
 import { RunningJobs, runJob } from './run-job.js';
 import { startHeartbeat } from './workers.js';
+import { watchPings } from './watchdog.js';
 
-/** Clocks of the machines (NTP-synchronised) differ by less than this. */
-const SKEW_MS = 5000;
+/** On SIGTERM, how long Redis may stay silent before the worker stops waiting for it. */
+const CLOSE_SILENT_MS = 5000;
 
 export interface ServeOptions {
   readonly redis: string;
@@ -32,8 +34,12 @@ export interface ServeOptions {
 export interface Serving {
   /** The line that says this worker takes jobs. */
   readonly readyLine: string;
-  /** Stops taking jobs, lets the running ones finish, and closes everything. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, lets the running ones finish, and closes everything. When Redis does
+   * not answer for CLOSE_SILENT_MS meanwhile (nothing could be reported or handed back), it
+   * stops waiting: `abandoned` running jobs then run again elsewhere once their lock expires.
+   */
+  close(): Promise<{ abandoned: number }>;
 }
 
 /** Starts serving; resolves once the worker takes jobs. */
@@ -56,31 +62,30 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   // Kept warm: the first job after a pause should not wait for a thread to start.
   const pool = new ThreadPoolExecutor({ maxWorkers: o.threads, minWorkers: o.threads });
   const running = new RunningJobs();
+  /** Jobs taken and not yet finished in Redis (a finished task's outcome may still be on its way). */
+  const inHand = new Set<string>();
   let stopping = false;
 
   const process_ = async (job: Job<JobData, JobOutcome>, token?: string): Promise<JobOutcome> => {
     if (stopping) await handBack(job, token);
-    const data = job.data;
+    inHand.add(job.id!);
+    // Throws for data no BullMQExecutor sent: BullMQ fails the job with that message.
+    const { data, items } = checkJob(job.id, job.data);
     // A run before this one lost its worker (or was handed back): at most once means never again.
     if (data.o === 1 && job.attemptsStarted > 1) return { k: 'lost', runs: job.attemptsStarted - 1 };
     const task = o.tasks.get(data.t);
     if (!task) return { k: 'not-allowed', task: data.t, served: o.tasks.names };
     const run = running.register(job.id!);
     try {
-      if (run.stopped === 'stop') return { k: 'cancelled' }; // its cancel message came first
-      // The flag catches a cancel whose message this worker may have missed: one of a job
-      // older than our subscription (allowing for clock skew between machines). Read while
-      // the task starts, so that a start costs no round trip.
-      if (job.timestamp < cancels.since + SKEW_MS) {
-        cancelledBeforeStart(commands, keys, job.id!).then(
-          (flagged) => flagged && run.stop('stop'),
-          () => {},
-        );
-      }
+      // The flag is read before every start, not beside it: a cancel() that returned true
+      // must mean the task never runs, even when this worker missed the message. On the
+      // worker's own connection, which waits out a reconnect rather than failing.
+      const flagged = await cancelledBeforeStart(blocking, keys, job.id!);
+      if (flagged || run.stopped === 'stop') return { k: 'cancelled' }; // or its message came first
       // Progress travels as the job's progress (a Redis write and an event each): report sparingly.
       const progress = (item: number, value: unknown) =>
         void job.updateProgress(encodeProgress(item, value)).catch(() => {});
-      return await runJob(pool, task, data, run, progress);
+      return await runJob(pool, task, data, items, run, progress);
     } finally {
       running.unregister(job.id!);
     }
@@ -96,7 +101,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     throw new WaitingError();
   };
 
-  const cancels = await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode));
+  await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode));
   const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
     connection: blocking,
     concurrency: o.concurrency,
@@ -108,6 +113,8 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     name,
   });
   worker.on('error', report);
+  worker.on('completed', (job) => inHand.delete(job.id!));
+  worker.on('failed', (job) => job && inHand.delete(job.id!));
   await worker.waitUntilReady();
   const heartbeat = startHeartbeat(commands, keys, id, () => ({
     pid: process.pid,
@@ -124,10 +131,26 @@ export async function serve(o: ServeOptions): Promise<Serving> {
       `tasks=${o.tasks.names.join(',')} redis=${describeConnection(o.redis)} pid=${process.pid}`,
     async close() {
       stopping = true;
-      await worker.close(); // stops taking jobs; resolves once the running ones are done
-      await heartbeat.stop();
-      await pool.shutdown({ wait: true });
-      await Promise.all([closeClient(commands), closeClient(blocking), closeClient(subscriber)]);
+      let giveUp!: () => void;
+      const silent = new Promise<'silent'>((resolve) => (giveUp = () => resolve('silent')));
+      const watch = watchPings(commands, 500, CLOSE_SILENT_MS, giveUp);
+      const graceful = (async () => {
+        await worker.close(); // stops taking jobs; resolves once the running ones are done
+        await heartbeat.stop();
+      })();
+      const how = await Promise.race([graceful.then(() => 'done' as const), silent]);
+      watch.stop();
+      const abandoned = how === 'silent' ? inHand.size : 0;
+      if (how === 'silent') {
+        graceful.catch(() => undefined);
+        void worker.close(true).catch(() => undefined);
+      }
+      await pool.shutdown({ wait: how === 'done', cancelFutures: how === 'silent' });
+      const clients = [commands, blocking, subscriber];
+      // A QUIT to a silent Redis would wait for its answer.
+      if (how === 'silent') for (const c of clients) c.disconnect();
+      else await Promise.all(clients.map(closeClient));
+      return { abandoned };
     },
   };
 }
