@@ -48,19 +48,21 @@ describe('BullMQ review fixes: the host side', function () {
     const events = `bull:${cluster.queue}:events`;
     await r.xadd(events, '*', 'event', 'completed', 'jobId', 'foreign-1', 'returnvalue', '{not json');
     await r.xadd(events, '*', 'event', 'progress', 'jobId', 'foreign-2', 'data', 'not json either');
+    // Only the event stream tells a start (the reconciler reads outcomes, nothing else): once
+    // this one is seen, the loop is past both entries.
+    const slow = ex.submit(sleepThen, 4000, 'slow');
+    await waitUntil(() => slow.running(), 'the start of a later task to be seen', 20_000);
+    expect(await slow).to.equal('slow');
+    // Progress too travels only by the event stream.
     const seen: unknown[] = [];
     const f = ex.submit(countWithProgress, 3);
     f.progress$.subscribe((p) => seen.push(p));
     expect(await f.result(30_000)).to.equal(3);
-    // Only the event stream carries progress (the reconciler reads outcomes, nothing else).
     await waitUntil(
       () => seen.length === 3,
       () => `3 progress values, got ${seen.length}`,
       10_000,
     );
-    const slow = ex.submit(sleepThen, 2000, 'slow');
-    await waitUntil(() => slow.running(), 'the start of a later task to be seen', 10_000);
-    expect(await slow).to.equal('slow');
     expect(unhandled).to.deep.equal([]);
   });
 

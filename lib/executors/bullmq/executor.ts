@@ -193,7 +193,9 @@ export class BullMQExecutor extends ExecutorBase {
     }
     if (this.#closed) return;
     this.#reconciler.read(lastId);
-    await this.#events.start(lastId);
+    // A connection that drops while the events loop starts fails this wait, but not the loop:
+    // QueueEvents retries by itself (and a loop that dies is restarted), so listening goes on.
+    await this.#events.start(lastId).catch(() => undefined);
     if (this.#closed) return;
     this.#reconciler.start(lastId);
     this.#registry.start();
