@@ -6,17 +6,9 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { alive } from '../helpers/child-process.js';
 
 const HELPER = fileURLToPath(new URL('./redis-server.js', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('spec helper: redis-server', function () {
   this.timeout(30_000);

@@ -47,3 +47,13 @@ export async function runScript(source: string, limitMs = 10_000): Promise<Run> 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Whether process `pid` still exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -7,19 +7,10 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { runScript } from '../helpers/child-process.js';
+import { alive, runScript } from '../helpers/child-process.js';
 import { delay } from '../helpers/executors.js';
 
 const LIBRARY = new URL('../../lib/index.js', import.meta.url).href;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('ProcessPoolExecutor: lifetimes of the host and its children', function () {
   this.timeout(30_000);
