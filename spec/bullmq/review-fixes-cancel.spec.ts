@@ -44,6 +44,7 @@ describe('BullMQ review fixes: cancel() racing a lost add reply', function () {
       });
       const host: ChunkHost = {
         cancelRemote: (c, mode) => cancels.send(c, mode),
+        reachable: () => link.ready(),
         leaving: () => {},
         settled: () => {},
       };

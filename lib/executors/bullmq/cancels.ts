@@ -16,6 +16,8 @@ export class Cancels {
   readonly #flagged = new Set<string>();
   /** Cancels that could not reach Redis: sent again when it answers. */
   readonly #later = new Map<RemoteChunk, CancelMode>();
+  /** Cancels on their way to Redis (shutdown waits for them before it closes the connection). */
+  #sending = 0;
 
   constructor(
     private readonly client: Redis,
@@ -33,14 +35,22 @@ export class Cancels {
       return;
     }
     if (mode !== 'soft') this.#flagged.add(chunk.id);
-    cancelJob(this.client, this.queue, this.keys, chunk.id, mode).then(
-      (removed) => removed && this.#flagged.delete(chunk.id),
-      () => {
-        // Redis is away: the flag may be missing. Sent again when it answers; a worker that
-        // takes the job before that runs it, and its outcome is ignored.
-        if (mode !== 'soft') this.#later.set(chunk, mode);
-      },
-    );
+    this.#sending++;
+    cancelJob(this.client, this.queue, this.keys, chunk.id, mode)
+      .then(
+        (removed) => removed && this.#flagged.delete(chunk.id),
+        () => {
+          // Redis is away: the flag may be missing. Sent again when it answers; a worker that
+          // takes the job before that runs it, and its outcome is ignored.
+          if (mode !== 'soft') this.#later.set(chunk, mode);
+        },
+      )
+      .finally(() => this.#sending--);
+  }
+
+  /** No cancel is on its way to Redis. */
+  idle(): boolean {
+    return this.#sending === 0;
   }
 
   /** The add of these chunks is over (done, or its reply lost): cancels that waited for it go now. */

@@ -60,23 +60,35 @@ export class EventsListener {
     if (poisoned === undefined) await new Promise((r) => setTimeout(r, RETRY_MS));
     else this.on.read(poisoned); // skipped for good: the next death looks past it
     if (this.#closed) return;
-    await this.start(this.on.lastRead());
+    // A failed first wait does not stop the new loop (it retries by itself): read back anyway.
+    await this.start(this.on.lastRead()).catch(() => undefined);
     this.on.restarted();
   }
 
   /** The id of the first entry after the last one read that BullMQ cannot parse, if any. */
   async #poisoned(): Promise<string | undefined> {
-    const entries = await this.client.xrange(this.keys.events, `(${this.on.lastRead()}`, '+', 'COUNT', SCAN);
-    for (const [id, fields] of entries) {
-      const f: Record<string, string> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-      try {
-        if (f.event === 'progress') JSON.parse(f.data!);
-        else if (f.event === 'completed') JSON.parse(f.returnvalue!);
-      } catch {
-        return id;
-      }
+    // Page by page to the end: events with no listener here (drained, delayed…) do not move
+    // lastRead, so the entry that killed the loop can lie more than a page past it.
+    for (let from = `(${this.on.lastRead()}`; ;) {
+      const entries = await this.client.xrange(this.keys.events, from, '+', 'COUNT', SCAN);
+      const bad = firstUnreadable(entries);
+      if (bad !== undefined || entries.length < SCAN) return bad;
+      from = `(${entries.at(-1)![0]}`;
     }
-    return undefined;
   }
+}
+
+/** The id of the first entry whose JSON fields BullMQ's QueueEvents would fail to parse. */
+function firstUnreadable(entries: [id: string, fields: string[]][]): string | undefined {
+  for (const [id, fields] of entries) {
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    try {
+      if (f.event === 'progress') JSON.parse(f.data!);
+      else if (f.event === 'completed') JSON.parse(f.returnvalue!);
+    } catch {
+      return id;
+    }
+  }
+  return undefined;
 }

@@ -29,6 +29,8 @@ import { WorkerRegistry } from './workers.js';
 const SUBMIT_GRACE_MS = 3000;
 /** `parallelism` before any worker has been seen. */
 const UNSEEN_PARALLELISM = 4;
+/** The longest shutdown waits for adds and cancels still on their way to Redis. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 /**
  * Python's `concurrent.futures` Executor, with Dask's reach: tasks run on
@@ -72,6 +74,7 @@ export class BullMQExecutor extends ExecutorBase {
   readonly #started: Promise<void>;
   readonly #host: ChunkHost = {
     cancelRemote: (chunk, mode) => this.#cancels.send(chunk, mode),
+    reachable: () => this.#link.ready(),
     leaving: (chunk) => this.#pending.delete(chunk),
     settled: () => {
       this.changed();
@@ -162,8 +165,14 @@ export class BullMQExecutor extends ExecutorBase {
   }
 
   protected async stop(_wait: boolean, cancelFutures: boolean): Promise<void> {
-    if (cancelFutures) for (const chunk of [...this.#pending.values()]) if (chunk.state === 'queued') chunk.withdraw();
+    if (cancelFutures) for (const chunk of [...this.#pending.values()]) chunk.drop();
     if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    // Withdrawn futures settle at once, but their adds and removes may still be on the way:
+    // closing the connection under them would leave cancelled jobs waiting in Redis.
+    const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
+    while (!(this.#outbox.idle() && this.#cancels.idle()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     this.#closed = true;
     clearTimeout(this.#unreachableTimer);
     this.#outbox.close();

@@ -9,6 +9,8 @@ import { KEEP_FINISHED_S } from './names.js';
 import type { RedisLink } from './link.js';
 import type { RemoteChunk } from './remote-chunk.js';
 
+/** ms before an add refused by a closing connection is tried again. */
+const RETRY_MS = 100;
 /** Jobs per addBulk call. */
 const BATCH = 1000;
 /** How long BullMQ keeps a finished job (the executor deletes it sooner: see Janitor). */
@@ -67,7 +69,7 @@ export class Outbox {
 
   /** Nothing waits here or is on its way. */
   idle(): boolean {
-    return this.#waiting.length === 0 && this.#inFlight === 0;
+    return this.#inFlight === 0 && this.#waiting.every((c) => c.state === 'settled');
   }
 
   close(): void {
@@ -131,6 +133,9 @@ export class Outbox {
       for (const c of batch) c.added = 'no';
       this.#waiting.unshift(...batch);
       this.#armGrace();
+      // If it never went down (or is up again already), no 'up' will come to flush them: try
+      // again shortly, which the grace period bounds.
+      setTimeout(() => this.ready() && this.flush(), RETRY_MS).unref();
     } else if (err.name === 'ReplyError') {
       await this.#partlyAdded(batch, err);
     } else {
@@ -174,6 +179,8 @@ export class Outbox {
     this.#graceTimer = setTimeout(
       () => {
         this.#graceTimer = undefined;
+        // Redis answers now: what waits goes, late or not.
+        if (this.ready()) return this.flush();
         const deadline = Date.now() - this.graceMs;
         const late = this.#waiting.filter((c) => c.since <= deadline);
         this.#waiting = this.#waiting.filter((c) => c.since > deadline);

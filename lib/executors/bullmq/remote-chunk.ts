@@ -14,6 +14,8 @@ export type CancelMode = 'withdraw' | 'stop' | 'soft';
 export interface ChunkHost {
   /** Removes the job, or tells the worker running it to stop. */
   cancelRemote(chunk: RemoteChunk, mode: CancelMode): void;
+  /** Redis answers now (a cancel can be carried into it). */
+  reachable(): boolean;
   /** The chunk is about to settle: it leaves the pending table (counted as it was). */
   leaving(chunk: RemoteChunk): void;
   /** The chunk settled: its outcome is counted in the executor's totals. */
@@ -40,13 +42,24 @@ export class RemoteChunk implements ChunkHandle {
     private readonly host: ChunkHost,
   ) {}
 
-  /** Python's cancel(): true unless a worker is known to have started it. */
+  /**
+   * Python's cancel(): true unless a worker is known to have started it. False as well when
+   * its job is in Redis and Redis does not answer now: the job could not be removed, nor its
+   * cancel flag set, so a worker that reaches Redis could still run it.
+   */
   withdraw(): boolean {
     if (this.state !== 'queued') return false;
+    if (this.added !== 'no' && !this.host.reachable()) return false;
+    this.drop();
+    return true;
+  }
+
+  /** Fails it as cancelled and removes its job as soon as Redis lets (unsubscription, shutdown). */
+  drop(): void {
+    if (this.state !== 'queued') return;
     // Told to stop as well: a worker may be starting it right now (see the cancel flag).
     this.host.cancelRemote(this, 'withdraw');
     this.fail(new CancelledError());
-    return true;
   }
 
   started(): boolean {
@@ -54,7 +67,8 @@ export class RemoteChunk implements ChunkHandle {
   }
 
   cancel(stopRunning: boolean): void {
-    if (this.withdraw() || this.state !== 'running') return;
+    if (this.state === 'queued') return this.drop();
+    if (this.state !== 'running') return;
     this.host.cancelRemote(this, stopRunning ? 'stop' : 'soft');
     if (stopRunning) this.fail(new CancelledError());
   }

@@ -6,38 +6,42 @@
 import type { Redis } from 'ioredis';
 
 export interface PingWatch {
-  /** ms since Redis last answered (0 right after it did). */
+  /** ms that Redis has owed an answer (a ping out, or no connection), 0 when it owes none. */
   silentFor(): number;
   stop(): void;
 }
 
 /**
- * Pings `client` every `everyMs` (one ping at a time); calls `silent()` at each tick once no
- * answer has come for `limitMs` (connecting counts as an answer: ioredis checks first).
+ * Pings `client` every `everyMs` (one ping at a time); calls `silent()` at each tick once a
+ * ping has gone unanswered, or the client has not been connected, for `limitMs`.
  */
 export function watchPings(client: Redis, everyMs: number, limitMs: number, silent: () => void): PingWatch {
-  let lastAnswer = Date.now();
-  let out = false;
-  const answered = () => (lastAnswer = Date.now());
-  client.on('ready', answered);
+  /** When the ping that is out was sent (undefined: none is out). */
+  let sentAt: number | undefined;
+  /** Since when the client has not been 'ready' (ioredis checks a new connection first). */
+  let downSince: number | undefined;
+  let lastTick = Date.now();
+  const silentFor = (now: number) =>
+    Math.max(sentAt === undefined ? 0 : now - sentAt, downSince === undefined ? 0 : now - downSince);
   const timer = setInterval(() => {
-    if (Date.now() - lastAnswer >= limitMs) silent();
-    if (out || client.status !== 'ready') return;
-    out = true;
+    const now = Date.now();
+    // A late tick means this process was busy: an answer may be waiting unread in the
+    // socket (timers run before I/O), so the ping that is out gets a fresh chance.
+    if (now - lastTick > 2 * everyMs && sentAt !== undefined) sentAt = now;
+    lastTick = now;
+    if (client.status === 'ready') downSince = undefined;
+    else downSince ??= now;
+    if (silentFor(now) >= limitMs) silent();
+    if (sentAt !== undefined || client.status !== 'ready') return;
+    const sent = (sentAt = now);
     client.ping().then(
-      () => {
-        answered();
-        out = false;
-      },
-      () => (out = false), // refused at once (disconnected): no answer
+      () => sentAt === sent && (sentAt = undefined),
+      () => sentAt === sent && (sentAt = undefined), // refused at once (disconnected): downSince counts
     );
   }, everyMs);
   timer.unref();
   return {
-    silentFor: () => Date.now() - lastAnswer,
-    stop: () => {
-      clearInterval(timer);
-      client.off('ready', answered);
-    },
+    silentFor: () => silentFor(Date.now()),
+    stop: () => clearInterval(timer),
   };
 }
