@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { QueueKeys } from './names.js';
 import { listenForResults, type ResultEvents } from './results.js';
 
-/** Entries looked at for the one that killed the loop. */
+/** Entries read per page while looking for the one that killed the loop. */
 const SCAN = 1000;
 /** Pause before a restart whose cause was not found, so that a loop that keeps dying does not spin. */
 const RETRY_MS = 500;
@@ -33,7 +33,7 @@ export class EventsListener {
     private readonly on: EventsListenerHooks,
   ) {}
 
-  /** Listens from after stream entry `from`; resolves once the first read is out. */
+  /** Listens from after stream entry `from`; resolves once the first read is out (or failed). */
   async start(from: string): Promise<void> {
     const events = new QueueEvents(this.keys.queue, { connection: this.blocking, lastEventId: from, autorun: false });
     events.on('error', () => {}); // connection errors: BullMQ retries them itself
@@ -43,7 +43,9 @@ export class EventsListener {
       () => undefined,
       () => void this.#died(events).catch(() => undefined),
     );
-    await events.waitUntilReady();
+    // A connection that drops meanwhile fails this wait, not the loop: QueueEvents retries by
+    // itself, and a loop that dies is restarted. So this resolves either way.
+    await events.waitUntilReady().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -60,8 +62,7 @@ export class EventsListener {
     if (poisoned === undefined) await new Promise((r) => setTimeout(r, RETRY_MS));
     else this.on.read(poisoned); // skipped for good: the next death looks past it
     if (this.#closed) return;
-    // A failed first wait does not stop the new loop (it retries by itself): read back anyway.
-    await this.start(this.on.lastRead()).catch(() => undefined);
+    await this.start(this.on.lastRead());
     this.on.restarted();
   }
 

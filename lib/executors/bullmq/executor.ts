@@ -202,9 +202,7 @@ export class BullMQExecutor extends ExecutorBase {
     }
     if (this.#closed) return;
     this.#reconciler.read(lastId);
-    // A connection that drops while the events loop starts fails this wait, but not the loop:
-    // QueueEvents retries by itself (and a loop that dies is restarted), so listening goes on.
-    await this.#events.start(lastId).catch(() => undefined);
+    await this.#events.start(lastId);
     if (this.#closed) return;
     this.#reconciler.start(lastId);
     this.#registry.start();

@@ -29,8 +29,6 @@ export class Outbox {
   #waiting: RemoteChunk[] = [];
   #scheduled = false;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** addBulk calls on their way. */
-  #inFlight = 0;
   /** Chunks whose add is on its way. */
   readonly #sending = new Set<RemoteChunk>();
   #downTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,7 +67,7 @@ export class Outbox {
 
   /** Nothing waits here or is on its way. */
   idle(): boolean {
-    return this.#inFlight === 0 && this.#waiting.every((c) => c.state === 'settled');
+    return this.#sending.size === 0 && this.#waiting.every((c) => c.state === 'settled');
   }
 
   close(): void {
@@ -103,7 +101,6 @@ export class Outbox {
       c.added = 'sending';
       this.#sending.add(c);
     }
-    this.#inFlight++;
     const jobs = batch.map((c) => ({
       name: c.data!.t,
       data: c.data!,
@@ -113,23 +110,27 @@ export class Outbox {
       // One job alone goes by add(): addBulk wraps it in a transaction, a little slower.
       if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
       else await this.queue.addBulk(jobs);
-      for (const c of batch) {
-        c.added = 'yes';
-        c.data = undefined; // the data lives in Redis now: no need to hold it while the job runs
-      }
-      this.events.added(batch);
+      this.#added(batch);
     } catch (err) {
       await this.#refused(batch, err as Error);
     } finally {
       for (const c of batch) this.#sending.delete(c);
-      this.#inFlight--;
     }
+  }
+
+  /** These chunks are in Redis now. */
+  #added(chunks: RemoteChunk[]): void {
+    for (const c of chunks) {
+      c.added = 'yes';
+      c.data = undefined; // the data lives in Redis now: no need to hold it while the job runs
+    }
+    this.events.added(chunks);
   }
 
   async #refused(batch: RemoteChunk[], err: Error): Promise<void> {
     if (/enableOfflineQueue/.test(err.message)) {
       // Never sent: the connection is going down (ioredis may still say 'ready'). They wait
-      // for the link to come up again (which flushes), not in a retry loop.
+      // for the link to come up again, which flushes them.
       for (const c of batch) c.added = 'no';
       this.#waiting.unshift(...batch);
       this.#armGrace();
@@ -161,11 +162,7 @@ export class Outbox {
       return;
     }
     const added = batch.filter((_, i) => exists[i]);
-    for (const c of added) {
-      c.added = 'yes';
-      c.data = undefined;
-    }
-    if (added.length > 0) this.events.added(added);
+    if (added.length > 0) this.#added(added);
     batch.forEach((c, i) => {
       if (exists[i]) return;
       c.added = 'no';
