@@ -1,7 +1,7 @@
 /**
  * Worker-side defects found in review: what a worker process must survive (a progress value
- * Redis cannot carry, a job that is not ours), a cancel flag honoured before every start,
- * cancel flags that do not outlive their job, and a SIGTERM while Redis is down.
+ * Redis cannot carry, a job that is not ours), a cancel mark honoured at every fetch and after
+ * a dropped subscription, cancelled jobs that do not outlive their run, and a SIGTERM while Redis is down.
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { of } from 'rxjs';
 import { TaskSerializationError, parallelMap } from '../../lib/index.js';
-import { add, countRun, reportUnsendable, sleepThen, spinForever, whoami } from './remote-tasks.js';
+import { add, countRun, reportUnsendable, sleepThen, spinForever, waitForAbort, whoami } from './remote-tasks.js';
+import { markCancelled } from '../../lib/executors/bullmq/cancel-channel.js';
+import { queueKeys } from '../../lib/executors/bullmq/names.js';
 import { waitUntil } from '../helpers/executors.js';
 import { until, useCluster, useTempDir } from './cluster.js';
 
@@ -29,23 +31,39 @@ describe('BullMQ review fixes: the worker side', function () {
     expect(worker.child.exitCode).to.equal(null);
   });
 
-  it('a job whose cancel flag is set never starts its task, even when the worker missed the cancel message', async () => {
-    const worker = await cluster.startWorker({ threads: 1 });
+  it('a job cancelled before a worker fetched it never starts its task, even when the worker missed the cancel message', async () => {
     const ex = cluster.executor();
     const r = cluster.redis();
-    const q = `bull:${cluster.queue}`;
-    const pid = await ex.submit(whoami); // job <prefix>-0, done
-    expect(pid).to.equal(worker.pid);
-    // Jobs much newer than the worker's subscription are where a missed message mattered.
-    await new Promise((resolve) => setTimeout(resolve, 5500));
-    const prefix = await jobPrefix(r, q);
-    await r.set(`${q}:rxf:cancelled:${prefix}1`, '1', 'PX', 60_000); // as a cancel() whose message was lost
+    const keys = queueKeys(cluster.queue);
     const file = join(tempDir(), 'runs');
-    const f = ex.submit(countRun, file, 0, 'ran');
+    const f = ex.submit(countRun, file, 0, 'ran'); // no worker yet: it waits in Redis
+    await until(async () => (await r.llen(`bull:${cluster.queue}:wait`)) === 1, 'the job to be in Redis');
+    const [id] = await r.lrange(`bull:${cluster.queue}:wait`, 0, 0);
+    // As a cancel() whose remove and message were lost (its host lost Redis half-way):
+    // the job is marked, still waiting, and no worker was listening.
+    await markCancelled(r, keys, id!);
+    await cluster.startWorker({ threads: 1 });
     await waitUntil(() => f.done(), 'the future to settle', 20_000);
     expect(f.cancelled(), 'the future ends cancelled').to.equal(true);
     expect(read(file), 'the task never started').to.equal('');
     expect(await ex.submit(add, 1, 2)).to.equal(3);
+  });
+
+  it('a worker whose cancel subscription dropped reads the marks of its running jobs once it is back, and stops them', async () => {
+    const worker = await cluster.startWorker({ threads: 1 });
+    const ex = cluster.executor();
+    const r = cluster.redis();
+    const keys = queueKeys(cluster.queue);
+    const file = join(tempDir(), 'abort');
+    const f = ex.submit(waitForAbort, file);
+    await waitUntil(() => read(file) === 'running', 'the task to run');
+    const [id] = await r.lrange(`bull:${cluster.queue}:active`, 0, 0);
+    await markCancelled(r, keys, id!); // its message is never sent: only the mark tells
+    expect(Number(await r.call('CLIENT', 'KILL', 'TYPE', 'pubsub')), 'subscriptions dropped').to.be.greaterThan(0);
+    await waitUntil(() => read(file) !== 'running', 'the task to see its signal abort', 20_000);
+    expect(read(file)).to.equal('CancelledError');
+    await waitUntil(() => f.done(), 'the future to settle', 20_000);
+    expect(await ex.submit(whoami).result(20_000)).to.equal(worker.pid);
   });
 
   it('malformed job data fails that job with a clear error; the worker process lives on', async () => {
@@ -77,30 +95,31 @@ describe('BullMQ review fixes: the worker side', function () {
     expect(await ex.submit(whoami).result(20_000)).to.equal(worker.pid);
   });
 
-  it('a cancel flag is deleted with its job, and expires within an hour at most', async () => {
+  it('a cancelled job leaves no key in Redis: removed while it waits, deleted once it finishes when it ran', async () => {
     const r = cluster.redis();
-    const q = `bull:${cluster.queue}`;
+    const keys = queueKeys(cluster.queue);
     const ex = cluster.executor();
     const queued = ex.submit(add, 1, 1); // no worker yet: it waits in Redis
-    await until(async () => (await r.llen(`${q}:wait`)) === 1, 'the job to be in Redis');
+    await until(async () => (await r.llen(`bull:${cluster.queue}:wait`)) === 1, 'the job to be in Redis');
+    const [waitingId] = await r.lrange(`bull:${cluster.queue}:wait`, 0, 0);
     expect(queued.cancel()).to.equal(true);
-    await until(async () => (await r.llen(`${q}:wait`)) === 0, 'the job to be removed');
-    await until(async () => (await r.keys(`${q}:rxf:cancelled:*`)).length === 0, 'no cancel flag left', 5000);
+    await until(async () => (await r.exists(keys.job(waitingId!))) === 0, 'the waiting job to be removed', 5000);
 
     await cluster.startWorker();
-    // It ignores its signal, so its job lasts cancelGrace after the stop: time to see the flag.
+    // It ignores its signal, so its job lasts cancelGrace after the stop: time to see the mark.
     const sub = of(0)
       .pipe(parallelMap(spinForever, { executor: ex, cancelGrace: 3000 }))
       .subscribe({ error: () => {} });
     await waitUntil(() => ex.stats().running === 1, 'the task to start');
-    sub.unsubscribe(); // stops the running job: its flag is set, as it could still start again
-    await until(async () => (await r.keys(`${q}:rxf:cancelled:*`)).length === 1, 'the flag of the stopped job');
-    const [flag] = await r.keys(`${q}:rxf:cancelled:*`);
-    expect(await r.pttl(flag!)).to.be.within(1, 3600_000);
+    const [runningId] = await r.lrange(`bull:${cluster.queue}:active`, 0, 0);
+    sub.unsubscribe(); // stops the running job, and marks it: it could still start again elsewhere
     await until(
-      async () => (await r.keys(`${q}:rxf:cancelled:*`)).length === 0,
-      'the flag deleted with its finished job',
+      async () =>
+        (await r.hget(keys.job(runningId!), 'data')) !== null &&
+        !(await r.hget(keys.job(runningId!), 'data'))!.includes('"t"'),
+      'the running job marked cancelled',
     );
+    await until(async () => (await r.exists(keys.job(runningId!))) === 0, 'the stopped job deleted once it finished');
   });
 
   it('SIGTERM while Redis is down and a job runs: the worker exits 1 (its outcome could not be reported) instead of waiting forever', async () => {
@@ -134,17 +153,4 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'hung'> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The id prefix of this queue's executor, from its first job: ids are `<prefix><counter in base 36>`. */
-async function jobPrefix(r: ReturnType<ReturnType<typeof useCluster>['redis']>, q: string): Promise<string> {
-  const keys = (await r.keys(`${q}:*`)).map((k) => k.slice(q.length + 1));
-  const first = keys.find((k) => k.endsWith('-0'));
-  if (first) return first.slice(0, -1);
-  const events = await r.xrange(`${q}:events`, '-', '+');
-  for (const [, fields] of events) {
-    const i = fields.indexOf('jobId');
-    if (i >= 0 && fields[i + 1]!.endsWith('-0')) return fields[i + 1]!.slice(0, -1);
-  }
-  throw new Error('no job of the executor found');
 }

@@ -12,8 +12,8 @@ import type { QueueKeys } from './names.js';
 import type { CancelMode, RemoteChunk } from './remote-chunk.js';
 
 export class Cancels {
-  /** Jobs cancelled while they may run, so their cancel flag exists: deleted when they finish. */
-  readonly #flagged = new Set<string>();
+  /** Jobs cancelled while they may run (marked, not removed): deleted when they finish. */
+  readonly #stopping = new Set<string>();
   /** Cancels that could not reach Redis: sent again when it answers. */
   readonly #later = new Map<RemoteChunk, CancelMode>();
   /** Cancels on their way to Redis (shutdown waits for them before it closes the connection). */
@@ -34,13 +34,13 @@ export class Cancels {
       chunk.cancelAfterAdd = mode;
       return;
     }
-    if (mode !== 'soft') this.#flagged.add(chunk.id);
+    if (mode !== 'soft') this.#stopping.add(chunk.id);
     this.#sending++;
     cancelJob(this.client, this.queue, this.keys, chunk.id, mode)
       .then(
-        (removed) => removed && this.#flagged.delete(chunk.id),
+        (removed) => removed && this.#stopping.delete(chunk.id),
         () => {
-          // Redis is away: the flag may be missing. Sent again when it answers; a worker that
+          // Redis is away: the mark may be missing. Sent again when it answers; a worker that
           // takes the job before that runs it, and its outcome is ignored.
           if (mode !== 'soft') this.#later.set(chunk, mode);
         },
@@ -65,16 +65,16 @@ export class Cancels {
     for (const [chunk, mode] of later) this.send(chunk, mode);
   }
 
-  /** Deletes the finished jobs (and flags) that wait to be; resolves when that is done. */
+  /** Deletes the finished jobs that wait to be; resolves when that is done. */
   flush(): Promise<void> {
     return this.janitor.flush();
   }
 
   /** Job `id` finished; `settled` if that settled one of our chunks (else it is an orphan, or not ours). */
   finished(id: string, set: 'completed' | 'failed', settled: boolean): void {
-    // A job cancelled while it ran: its cancel flag goes with it.
-    const flagged = this.#flagged.delete(id);
-    if (settled || flagged) this.janitor.finished(id, set, flagged);
+    // A job cancelled while it ran: nobody reads its outcome, so it goes at once.
+    const stopped = this.#stopping.delete(id);
+    if (settled || stopped) this.janitor.finished(id, set);
   }
 }
 

@@ -13,8 +13,6 @@ const DELAY_MS = 20;
 export class Janitor {
   #completed: string[] = [];
   #failed: string[] = [];
-  /** Cancel flags of finished jobs. */
-  #flags: string[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> = Promise.resolve();
 
@@ -23,10 +21,9 @@ export class Janitor {
     private readonly keys: QueueKeys,
   ) {}
 
-  /** Job `id` finished ('completed' or 'failed') and nobody needs it (nor its cancel flag, if `flagged`) any more. */
-  finished(id: string, set: 'completed' | 'failed', flagged = false): void {
+  /** Job `id` finished ('completed' or 'failed') and nobody needs it any more. */
+  finished(id: string, set: 'completed' | 'failed'): void {
     (set === 'completed' ? this.#completed : this.#failed).push(id);
-    if (flagged) this.#flags.push(this.keys.cancelFlag(id));
     if (this.#completed.length + this.#failed.length >= BATCH) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), DELAY_MS);
   }
@@ -37,13 +34,12 @@ export class Janitor {
     this.#timer = undefined;
     const completed = this.#completed.splice(0);
     const failed = this.#failed.splice(0);
-    const flags = this.#flags.splice(0);
     if (completed.length + failed.length === 0 || this.client.status !== 'ready') return this.#running;
     const p = this.client.pipeline();
     if (completed.length > 0) p.zrem(this.keys.completed, ...completed);
     if (failed.length > 0) p.zrem(this.keys.failed, ...failed);
     // Only the job hash: our jobs have no other keys (their workers never call job.log()).
-    p.del(...completed.map(this.keys.job), ...failed.map(this.keys.job), ...flags);
+    p.del(...completed.map(this.keys.job), ...failed.map(this.keys.job));
     this.#running = p.exec().then(
       () => undefined,
       () => undefined,

@@ -23,11 +23,6 @@ export const STALLED_REASON = 'job stalled more than allowable limit';
  * executors that died, so Redis does not fill up.
  */
 export const KEEP_FINISHED_S = 3600;
-/**
- * A cancel flag is deleted once its job is gone (removed, or finished and read); this TTL is
- * only the backstop for an executor that died first, as long as a finished job is kept.
- */
-export const CANCEL_FLAG_MS = KEEP_FINISHED_S * 1000;
 
 export interface QueueKeys {
   readonly queue: string;
@@ -37,8 +32,6 @@ export interface QueueKeys {
   readonly events: string;
   /** Pub/sub channel: the ids of jobs to stop, `<id>` (stop now) or `<id> soft` (skip the rest). */
   readonly cancelChannel: string;
-  /** Set before a job is cancelled; a worker checks it when it starts the job. */
-  cancelFlag(id: string): string;
   /** Hash: worker id → its heartbeat (JSON, see WorkerBeat). */
   readonly workers: string;
 }
@@ -52,7 +45,6 @@ export function queueKeys(queue: string): QueueKeys {
     failed: `${base}failed`,
     events: `${base}events`,
     cancelChannel: `${base}rxf:cancel`,
-    cancelFlag: (id) => `${base}rxf:cancelled:${id}`,
     workers: `${base}rxf:workers`,
   };
 }

@@ -44,8 +44,8 @@ export class RemoteChunk implements ChunkHandle {
 
   /**
    * Python's cancel(): true unless a worker is known to have started it. False as well when
-   * its job is in Redis and Redis does not answer now: the job could not be removed, nor its
-   * cancel flag set, so a worker that reaches Redis could still run it.
+   * its job is in Redis and Redis does not answer now: the job could not be removed, nor
+   * marked cancelled, so a worker that reaches Redis could still run it.
    */
   withdraw(): boolean {
     if (this.state !== 'queued') return false;
@@ -57,7 +57,7 @@ export class RemoteChunk implements ChunkHandle {
   /** Fails it as cancelled and removes its job as soon as Redis lets (unsubscription, shutdown). */
   drop(): void {
     if (this.state !== 'queued') return;
-    // Told to stop as well: a worker may be starting it right now (see the cancel flag).
+    // Told to stop as well: a worker may be starting it right now (see cancel-channel.ts).
     this.host.cancelRemote(this, 'withdraw');
     this.fail(new CancelledError());
   }

@@ -72,6 +72,11 @@ export class RunningJobs {
     return run;
   }
 
+  /** The ids of the jobs running here. */
+  ids(): string[] {
+    return [...this.#running.keys()];
+  }
+
   unregister(id: string): void {
     this.#running.delete(id);
   }

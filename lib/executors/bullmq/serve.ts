@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ThreadPoolExecutor } from '../thread-pool.js';
 import type { AllowList } from './allow-list.js';
-import { cancelledBeforeStart, listenForCancels } from './cancel-channel.js';
+import { isCancelMark, listenForCancels, markedJobs } from './cancel-channel.js';
 import { encodeProgress, type JobData, type JobOutcome } from './codec.js';
 import { checkJob } from './job-data.js';
 import { closeClient, describeConnection, makeClient } from './connection.js';
@@ -69,6 +69,8 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   const process_ = async (job: Job<JobData, JobOutcome>, token?: string): Promise<JobOutcome> => {
     if (stopping) await handBack(job, token);
     inHand.add(job.id!);
+    // Cancelled before this fetch: the task never starts, whether or not its message came.
+    if (isCancelMark(job.data)) return { k: 'cancelled' };
     // Throws for data no BullMQExecutor sent: BullMQ fails the job with that message.
     const { data, items } = checkJob(job.id, job.data);
     // A run before this one lost its worker (or was handed back): at most once means never again.
@@ -77,11 +79,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     if (!task) return { k: 'not-allowed', task: data.t, served: o.tasks.names };
     const run = running.register(job.id!);
     try {
-      // The flag is read before every start, not beside it: a cancel() that returned true
-      // must mean the task never runs, even when this worker missed the message. On the
-      // worker's own connection, which waits out a reconnect rather than failing.
-      const flagged = await cancelledBeforeStart(blocking, keys, job.id!);
-      if (flagged || run.stopped === 'stop') return { k: 'cancelled' }; // or its message came first
+      if (run.stopped === 'stop') return { k: 'cancelled' }; // its message came before the job
       // Progress travels as the job's progress (a Redis write and an event each): report sparingly.
       const progress = (item: number, value: unknown) =>
         void job.updateProgress(encodeProgress(item, value)).catch(() => {});
@@ -101,7 +99,13 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     throw new WaitingError();
   };
 
-  await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode));
+  // After a dropped subscription, the jobs running here may have missed their message.
+  const readMarks = () =>
+    void markedJobs(commands, keys, running.ids()).then(
+      (ids) => ids.forEach((jobId) => running.stop(jobId, 'stop')),
+      report,
+    );
+  await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode), readMarks);
   const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
     connection: blocking,
     concurrency: o.concurrency,
