@@ -198,10 +198,14 @@ export interface PartialMessage {
   readonly errors: (WireError | undefined)[] | null;
 }
 
-/** Sent when a task calls process.exit(code): tells it apart from a kill from outside. */
+/**
+ * Sent when a task ends its worker itself: tells it apart from a kill from outside. `code`
+ * is process.exit()'s; in a browser, where a worker has no exit code, `call` says what ended it.
+ */
 export interface ExitMessage {
   readonly k: 'exit';
-  readonly code: number;
+  readonly code: number | undefined;
+  readonly call?: string;
 }
 
 /** A failure, flattened for structured clone with everything a user relies on kept. */

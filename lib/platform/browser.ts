@@ -2,8 +2,7 @@
  * The browser platform: web workers spawned with threads.js from our worker runtime,
  * bundled at build time and started as a BlobWorker from text (so users need no bundler
  * plugin). Browsers have no exit event: a worker's death is either ours (terminate) or
- * its own crash report, after which it closes itself. Known gap: a task that calls
- * self.close() itself is not seen, and its future does not settle.
+ * its own report (a crash, or a task's self.close()), after which it closes.
  */
 import { BlobWorker, spawn, Transfer } from 'threads';
 import type { HostMessage, InitSpec, WorkerMessage } from '../protocol.cjs';
@@ -106,8 +105,8 @@ class BrowserTransport implements WorkerTransport {
     this.#port = port1;
     port1.onmessage = (e) => {
       this.events.message(e.data);
-      // The worker reported its crash and closes itself; nothing else will say it died.
-      if (e.data.some((m) => m.k === 'crash')) this.#end();
+      // The worker reported its crash (or a task's self.close()) and closes; nothing else will say it died.
+      if (e.data.some((m) => m.k === 'crash' || m.k === 'exit')) this.#end();
     };
     return this.#thread!.connect(Transfer(port2 as never, [port2 as never]), shared, init);
   }

@@ -177,7 +177,7 @@ export class Scheduler implements ChunkControl {
       return;
     }
     if (m.k === 'exit') {
-      slot.noteExitCall(m.code);
+      slot.noteExitCall(m.code, m.call);
       return;
     }
     if (m.k === 'recalled') return this.#recalled(slot, m.id);

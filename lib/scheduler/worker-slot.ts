@@ -82,7 +82,7 @@ export class WorkerSlot {
   #crash: { reason: string; error: unknown } | undefined;
   #referenced = true;
   #onDeath: ((death: Death) => void) | undefined;
-  #exitCall: number | undefined;
+  #exitCall: { code: number | undefined; call: string | undefined } | undefined;
   #exitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -316,8 +316,8 @@ export class WorkerSlot {
   }
 
   /** The worker reported a process.exit(code) call. */
-  noteExitCall(code: number): void {
-    this.#exitCall = code;
+  noteExitCall(code: number | undefined, call: string | undefined): void {
+    this.#exitCall = { code, call };
   }
 
   #died(end: WorkerEnd): void {
@@ -339,7 +339,8 @@ export class WorkerSlot {
     if (requested) return { reason: this.#requested!, exitCode: undefined, signal, requested };
     const told = this.#crash ?? this.#lastError;
     if (told) return { ...told, exitCode: undefined, signal, requested };
-    const exitCode = this.#exitCall ?? exitCall;
+    const { code: exitCode, call } = this.#exitCall ?? { code: exitCall, call: undefined };
+    if (call !== undefined) return { reason: `the task called ${call}`, exitCode, requested };
     if (exitCode !== undefined) {
       return { reason: `the task called process.exit(${exitCode})`, exitCode, requested };
     }

@@ -1,8 +1,9 @@
 /**
  * The worker entry in a browser (a web worker started from a blob): the port is a DOM
  * MessagePort, crashes are seen through the worker's `error` and `unhandledrejection`
- * events (a worker stays alive after them: this one reports and closes itself), and task
- * modules are imported by absolute URL.
+ * events (a worker stays alive after them: this one reports and closes itself), a task's
+ * own self.close() is reported before it takes effect, and task modules are imported by
+ * absolute URL.
  */
 import type { HostMessage, WorkerMessage } from '../protocol.cjs';
 import { expose } from 'threads/worker';
@@ -21,6 +22,8 @@ interface Scope {
   close(): void;
 }
 const scope = globalThis as unknown as Scope;
+/** The real close: a task's own self.close() is reported first (see onCrash). */
+const closeSelf = scope.close.bind(scope);
 
 interface TickPort {
   onmessage: (() => void) | null;
@@ -44,7 +47,13 @@ const api = serve({
     port.onmessage = (e) => onBatch(e.data);
     return { post: (batch: WorkerMessage[], transfers) => port.postMessage(batch, transfers ?? []) };
   },
-  onCrash(die) {
+  onCrash(die, exiting) {
+    // A closed web worker fires nothing the page can see: a task that closes its own worker
+    // says so first, or its future would never settle.
+    scope.close = () => {
+      exiting(undefined, 'self.close()');
+      closeSelf();
+    };
     scope.addEventListener('error', (e) => {
       e.preventDefault();
       die(e.error ?? new Error(e.message));
@@ -60,7 +69,7 @@ const api = serve({
     ticker.port2.postMessage(0);
   },
   exit() {
-    scope.close();
+    closeSelf();
     throw new Error('this worker has closed after a crash');
   },
 });

@@ -35,9 +35,10 @@ export interface WorkerEnv {
   listen(port: unknown, onBatch: (batch: HostMessage[]) => void): Channel;
   /**
    * Reports a crash and then ends the worker: `die(err)` for an uncaught error (after
-   * it the worker must exit), `exiting(code)` when a task calls the platform's exit.
+   * it the worker must exit), `exiting(code)` when a task calls the platform's exit
+   * (`exiting(undefined, call)` for a call that ends the worker without an exit code).
    */
-  onCrash(die: (err: unknown) => void, exiting: (code: number) => void): void;
+  onCrash(die: (err: unknown) => void, exiting: (code: number | undefined, call?: string) => void): void;
   /** Ends the worker after a crash was reported. */
   exit(code: number): never;
   /** Runs `fn` on a later macrotask. */
@@ -336,8 +337,8 @@ function die(err: unknown): never {
 
 // A task that exits must not take finished neighbours' results with it, and the host
 // should know it was an exit call and not a kill from outside.
-function exiting(code: number): void {
+function exiting(code: number | undefined, call?: string): void {
   sendPartial();
-  queueMessage({ k: 'exit', code });
+  queueMessage(call === undefined ? { k: 'exit', code } : { k: 'exit', code, call });
   flush();
 }

@@ -89,6 +89,14 @@ describe('in the browser: the packed package in headless Chromium', function () 
         expect(o.afterCrash).to.equal(17);
       });
 
+      it('a task that calls self.close() fails with WorkerCrashedError naming it; the worker is replaced', async () => {
+        const o = await outcome(mode);
+        expect(o.selfClose.instanceOf.WorkerCrashedError).to.equal(true);
+        expect(o.selfClose.message).to.match(/the task called self\.close\(\)/);
+        expect(o.selfClose.exitCode).to.equal(undefined);
+        expect(o.afterSelfClose).to.equal(26);
+      });
+
       it('Node-only options and relative task paths are TypeErrors that say what to do; shutdown() resolves', async () => {
         const o = await outcome(mode);
         expect(o.resourceLimits.instanceOf.TypeError).to.equal(true);

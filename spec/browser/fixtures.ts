@@ -14,5 +14,9 @@ export function crashLater() {
   setTimeout(() => { throw new Error('boom, outside any task'); }, 0);
   return new Promise(() => {});
 }
+export function closeSelf() {
+  self.close();
+  return new Promise(() => {});
+}
 export function cpu(n) { let x = 0; for (let i = 0; i < n; i++) x = (x * 31 + i) | 0; return x; }
 `;

@@ -55,6 +55,7 @@ report(async () => {
   const fib = task<(n: number) => number>(url('tasks.js'), 'fib');
   const fail = task<(kind: string) => never>(url('tasks.js'), 'fail');
   const crash = task<() => Promise<never>>(url('tasks.js'), 'crashLater');
+  const closeSelf = task<() => Promise<never>>(url('tasks.js'), 'closeSelf');
 
   const ex = new ThreadPoolExecutor({ maxWorkers: 2 });
   const out: Record<string, unknown> = { crossOriginIsolated: page.crossOriginIsolated };
@@ -98,6 +99,8 @@ report(async () => {
   await Promise.all(queued.slice(0, 2));
   out.crash = await failureOf(ex.submit(crash));
   out.afterCrash = await ex.submit(square, 4);
+  out.selfClose = await failureOf(ex.submit(closeSelf));
+  out.afterSelfClose = await ex.submit(square, 5);
   out.inline = await failureOf(ex.submit((a: number, b: number) => a * b, 6, 7));
   out.resourceLimits = await failureOf(
     Promise.resolve().then(() => new ThreadPoolExecutor({ resourceLimits: { maxOldGenerationSizeMb: 64 } } as never)),
