@@ -1,6 +1,6 @@
 /**
  * What a second review of the executor found: a healthy Redis taken for a frozen one (the
- * host was busy), an add refused by a closing connection failed although Redis answered,
+ * host was busy, or the PING waited behind a burst of answers), an add refused by a closing connection failed although Redis answered,
  * cancelled jobs left in Redis by shutdown({ cancelFutures }), an unreadable event more than
  * a page past the last one read never found, and cancel() saying true when Redis could not
  * be told.
@@ -17,6 +17,17 @@ import { RemoteChunk, type ChunkHost } from '../../lib/executors/bullmq/remote-c
 import { add } from './remote-tasks.js';
 import { RedisServer } from './redis-server.js';
 import { until } from './cluster.js';
+
+/**
+ * A script that keeps Redis busy for 100 ms, then answers. Padded past Redis's 16 KB read so
+ * that each one arrives in a read of its own and is answered on its own, as a burst of adds
+ * is (80 small commands in one read would all run before any answer leaves).
+ */
+const BUSY_100_MS = `local t = redis.call('TIME')
+local start = t[1] * 1000000 + t[2]
+repeat local n = redis.call('TIME') until n[1] * 1000000 + n[2] - start >= 100000
+return 1
+-- ${'x'.repeat(20_000)}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,6 +63,25 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
       expect(await connectionIds('rxjs-futures:busy:executor')).to.deep.equal(before);
     } finally {
       await ex.shutdown({ cancelFutures: true });
+    }
+  });
+
+  it('a PING queued for seconds behind other answers on its connection (a burst of adds) keeps that connection', async () => {
+    const client = new Redis(server.url);
+    client.on('error', () => {});
+    let closed = 0;
+    client.on('close', () => closed++);
+    const link = new RedisLink(client, 'test', { up: () => {}, down: () => {} });
+    try {
+      await client.ping();
+      // 80 scripts of 100 ms: Redis answers one every 100 ms, and a PING the watchdog sends
+      // meanwhile waits about 7 s for its turn, as behind 100,000 jobs added at once.
+      const answers = await Promise.all(Array.from({ length: 80 }, () => client.eval(BUSY_100_MS, 0)));
+      expect(answers).to.have.length(80);
+      expect(closed, 'connection drops').to.equal(0);
+    } finally {
+      link.stop();
+      client.disconnect();
     }
   });
 

@@ -1,7 +1,9 @@
 /**
  * A Redis that is frozen (SIGSTOP, a hung host, a full network buffer) keeps its TCP
  * connection open: ioredis stays 'ready' and every command waits forever. Only an answer
- * proves that Redis is there, so this pings it and says when answers stopped coming.
+ * proves that Redis is there, so this pings it and says when answers stopped coming. Any
+ * answer counts, not only the ping's: behind a burst (100,000 jobs added at once) the ping
+ * waits its turn for seconds while Redis answers everything before it.
  */
 import type { Redis } from 'ioredis';
 
@@ -21,6 +23,8 @@ export function watchPings(client: Redis, everyMs: number, limitMs: number, sile
   /** Since when the client has not been 'ready' (ioredis checks a new connection first). */
   let downSince: number | undefined;
   let lastTick = Date.now();
+  /** Bytes read from the connection's socket at the last tick (a new socket starts again). */
+  let lastRead = -1;
   const silentFor = (now: number) =>
     Math.max(sentAt === undefined ? 0 : now - sentAt, downSince === undefined ? 0 : now - downSince);
   const timer = setInterval(() => {
@@ -29,6 +33,10 @@ export function watchPings(client: Redis, everyMs: number, limitMs: number, sile
     // socket (timers run before I/O), so the ping that is out gets a fresh chance.
     if (now - lastTick > 2 * everyMs && sentAt !== undefined) sentAt = now;
     lastTick = now;
+    // Answers arrived since the last tick: Redis is there, the ping is only queued behind them.
+    const read = bytesRead(client);
+    if (read !== lastRead && sentAt !== undefined) sentAt = now;
+    lastRead = read;
     if (client.status === 'ready') downSince = undefined;
     else downSince ??= now;
     if (silentFor(now) >= limitMs) silent();
@@ -44,4 +52,9 @@ export function watchPings(client: Redis, everyMs: number, limitMs: number, sile
     silentFor: () => silentFor(Date.now()),
     stop: () => clearInterval(timer),
   };
+}
+
+/** What the client's current socket has read so far (ioredis keeps it as `stream`). */
+function bytesRead(client: Redis): number {
+  return (client as unknown as { stream?: { bytesRead?: number } }).stream?.bytesRead ?? 0;
 }
