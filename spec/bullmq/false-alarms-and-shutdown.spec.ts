@@ -10,6 +10,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullMQExecutor } from '../../lib/executors/bullmq/index.js';
 import { EventsListener } from '../../lib/executors/bullmq/events-listener.js';
+import { Janitor } from '../../lib/executors/bullmq/janitor.js';
 import { RedisLink } from '../../lib/executors/bullmq/link.js';
 import { queueKeys } from '../../lib/executors/bullmq/names.js';
 import { Outbox } from '../../lib/executors/bullmq/outbox.js';
@@ -81,6 +82,25 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
       expect(closed, 'connection drops').to.equal(0);
     } finally {
       link.stop();
+      client.disconnect();
+    }
+  });
+
+  it('finished jobs whose deletion came while the connection was down are deleted once it is up', async () => {
+    const keys = queueKeys('janitor');
+    const client = new Redis(server.url, { lazyConnect: true }); // not connected yet: as during an outage
+    const janitor = new Janitor(client, keys);
+    try {
+      await redis.hset(keys.job('j1'), 'timestamp', Date.now());
+      await redis.zadd(keys.completed, Date.now(), 'j1');
+      janitor.finished('j1', 'completed');
+      await sleep(200);
+      expect(await redis.exists(keys.job('j1')), 'kept while Redis cannot be told').to.equal(1);
+      await client.connect();
+      await until(async () => (await redis.exists(keys.job('j1'))) === 0, 'the job deleted once Redis answers', 5000);
+      expect(await redis.zcard(keys.completed)).to.equal(0);
+    } finally {
+      janitor.close();
       client.disconnect();
     }
   });

@@ -65,9 +65,10 @@ export class Cancels {
     for (const [chunk, mode] of later) this.send(chunk, mode);
   }
 
-  /** Deletes the finished jobs that wait to be; resolves when that is done. */
-  flush(): Promise<void> {
-    return this.janitor.flush();
+  /** Deletes the finished jobs that wait to be, once; resolves when that is done. */
+  async flush(): Promise<void> {
+    await this.janitor.flush();
+    this.janitor.close();
   }
 
   /** Job `id` finished; `settled` if that settled one of our chunks (else it is an orphan, or not ours). */
