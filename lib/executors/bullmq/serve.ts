@@ -2,7 +2,7 @@
  * Worker side: a BullMQ Worker whose processor runs each job on a local ThreadPoolExecutor,
  * serving only the allow-list, stopping jobs the executor cancels, and announcing itself.
  */
-import { WaitingError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ThreadPoolExecutor } from '../thread-pool.js';
@@ -10,6 +10,7 @@ import type { AllowList } from './allow-list.js';
 import { isCancelMark, listenForCancels, markedJobs } from './cancel-channel.js';
 import { encodeProgress, type JobData, type JobOutcome } from './codec.js';
 import { checkJob } from './job-data.js';
+import { handBack } from './hand-back.js';
 import { closeClient, describeConnection, makeClient } from './connection.js';
 import { MAX_STALLED, queueKeys } from './names.js';
 import { RunningJobs, runJob } from './run-job.js';
@@ -67,7 +68,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   let stopping = false;
 
   const process_ = async (job: Job<JobData, JobOutcome>, token?: string): Promise<JobOutcome> => {
-    if (stopping) await handBack(job, token);
+    if (stopping) await handBack(commands, keys, job, token);
     inHand.add(job.id!);
     // Cancelled before this fetch: the task never starts, whether or not its message came.
     if (isCancelMark(job.data)) return { k: 'cancelled' };
@@ -87,16 +88,6 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     } finally {
       running.unregister(job.id!);
     }
-  };
-
-  /**
-   * A job fetched while this worker stops (its blocking fetch was already out) goes back to
-   * the queue untouched. Its start is not counted: at most once holds for runs of the task.
-   */
-  const handBack = async (job: Job<JobData, JobOutcome>, token: string | undefined): Promise<never> => {
-    await commands.hincrby(keys.job(job.id!), 'ats', -1);
-    await job.moveToWait(token);
-    throw new WaitingError();
   };
 
   // After a dropped subscription, the jobs running here may have missed their message.
