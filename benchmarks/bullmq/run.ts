@@ -16,6 +16,7 @@ import { BullMQExecutor, remoteTask } from '../../lib/executors/bullmq/index.js'
 import { machine } from '../harness/machine.js';
 import { resultsDir } from '../harness/paths.js';
 import { fmtNum, median, now } from '../harness/stats.js';
+import { cpuPerUnit } from '../harness/proc-cpu.js';
 import { RedisServer } from '../../spec/bullmq/redis-server.js';
 import type * as Tasks from './tasks.js';
 import { spin as spinHere } from './tasks.js';
@@ -140,6 +141,18 @@ async function oursCpuMs(): Promise<number> {
   return now() - t0;
 }
 
+/** Whose CPU the submit scenario counts: where a trivial job's cost goes. */
+const pids: Record<string, number | undefined> = { host: process.pid, redis: server.pid };
+const cpu = { ours: [] as Record<string, number>[], bare: [] as Record<string, number>[] };
+/** Runs a submit measurement and records the CPU µs per job of each process (the workers summed). */
+async function counted(side: 'ours' | 'bare', run: () => Promise<number>): Promise<number> {
+  const each = Object.fromEntries(workers.map((w, i) => [`w${i}`, w.pid]));
+  const { result, perUnit } = await cpuPerUnit({ ...pids, ...each }, JOBS, run);
+  const workersUs = workers.reduce((sum, _, i) => sum + perUnit[`w${i}`]!, 0);
+  cpu[side].push({ host: perUnit.host!, workers: workersUs, redis: perUnit.redis! });
+  return result;
+}
+
 const r = {
   bareJobs: [] as number[],
   oursJobs: [] as number[],
@@ -160,8 +173,8 @@ for (let round = 0; round < ROUNDS; round++) {
     else await bare().then(ours);
   };
   await pair(
-    async () => void r.oursJobs.push(await oursJobsPerSecond(JOBS)),
-    async () => void r.bareJobs.push(await bareJobsPerSecond(JOBS)),
+    async () => void r.oursJobs.push(await counted('ours', () => oursJobsPerSecond(JOBS))),
+    async () => void r.bareJobs.push(await counted('bare', () => bareJobsPerSecond(JOBS))),
   );
   r.oursMap.push(await oursMapItemsPerSecond(MAP_ITEMS));
   await pair(
@@ -181,6 +194,13 @@ const ratios = {
   map: m.oursMap / m.bareJobs,
   trip: m.oursTrip / m.bareTrip,
   cpu: m.serialCpu / m.oursCpu,
+};
+/** Median CPU µs per job, per process, as "host 87, workers 146, redis 110 (343 in all)". */
+const cpuLine = (rows: Record<string, number>[]) => {
+  const m = (k: string) => median(rows.map((row) => row[k]!));
+  const parts = ['host', 'workers', 'redis'].map((k) => [k, m(k)] as const);
+  if (parts.some(([, v]) => Number.isNaN(v))) return 'not measured (no /proc)';
+  return `${parts.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')} (${parts.reduce((a, [, v]) => a + v, 0).toFixed(0)} in all)`;
 };
 const ok = (pass: boolean) => (pass ? 'met' : '**not met**');
 const info = machine();
@@ -202,6 +222,9 @@ const report = `# BullMQExecutor against bare BullMQ (npm run bench:bullmq)
 Rounds (rxjs-futures / bare): submit ${r.oursJobs.map((x) => fmtNum(x)).join(', ')} / ${r.bareJobs.map((x) => fmtNum(x)).join(', ')} jobs/s;
 map ${r.oursMap.map((x) => fmtNum(x)).join(', ')} items/s; round trip ${r.oursTrip.map((x) => x.toFixed(2)).join(', ')} / ${r.bareTrip.map((x) => x.toFixed(2)).join(', ')} ms;
 CPU ${r.oursCpu.map((x) => x.toFixed(0)).join(', ')} ms, serial ${r.serialCpu.map((x) => x.toFixed(0)).join(', ')} ms.
+
+CPU time per trivial job in the \`submit\` check, µs (medians of the rounds; /proc, all threads of each process):
+rxjs-futures ${cpuLine(cpu.ours)}; bare BullMQ ${cpuLine(cpu.bare)}.
 
 This machine has ${info.cores} cores shared by Redis, the two worker processes and this process (and any other work on it: see the load), so absolute figures are low; the ratios are what the run compares.
 `;
