@@ -162,9 +162,10 @@ const r = {
   serialCpu: [] as number[],
   oursCpu: [] as number[],
 };
-// Warm-up: JIT, connections, the workers' threads.
-await oursJobsPerSecond(200);
-await bareJobsPerSecond(200);
+// Warm-up, one round's worth each, not timed: JIT, connections, the workers' threads (with
+// 200 jobs, the first timed round of either side still ran 20-45% below the others).
+await oursJobsPerSecond(JOBS);
+await bareJobsPerSecond(JOBS);
 await oursMapItemsPerSecond(10_000);
 for (let round = 0; round < ROUNDS; round++) {
   const oursFirst = round % 2 === 0;
