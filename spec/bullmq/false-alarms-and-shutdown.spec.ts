@@ -10,7 +10,6 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullMQExecutor } from '../../lib/executors/bullmq/index.js';
 import { EventsListener } from '../../lib/executors/bullmq/events-listener.js';
-import { Janitor } from '../../lib/executors/bullmq/janitor.js';
 import { RedisLink } from '../../lib/executors/bullmq/link.js';
 import { queueKeys } from '../../lib/executors/bullmq/names.js';
 import { Outbox } from '../../lib/executors/bullmq/outbox.js';
@@ -86,25 +85,6 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
     }
   });
 
-  it('finished jobs whose deletion came while the connection was down are deleted once it is up', async () => {
-    const keys = queueKeys('janitor');
-    const client = new Redis(server.url, { lazyConnect: true }); // not connected yet: as during an outage
-    const janitor = new Janitor(client, keys);
-    try {
-      await redis.hset(keys.job('j1'), 'timestamp', Date.now());
-      await redis.zadd(keys.completed, Date.now(), 'j1');
-      janitor.finished('j1', 'completed');
-      await sleep(200);
-      expect(await redis.exists(keys.job('j1')), 'kept while Redis cannot be told').to.equal(1);
-      await client.connect();
-      await until(async () => (await redis.exists(keys.job('j1'))) === 0, 'the job deleted once Redis answers', 5000);
-      expect(await redis.zcard(keys.completed)).to.equal(0);
-    } finally {
-      janitor.close();
-      client.disconnect();
-    }
-  });
-
   it('an add refused by a closing connection while Redis answers is sent again, not failed after the grace', async () => {
     const client = new Redis(server.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     const queue = new Queue('refused', { connection: client });
@@ -141,7 +121,7 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
     }
   });
 
-  it('shutdown({ cancelFutures: true }) while adds are on their way leaves no job and no cancel flag in Redis', async () => {
+  it('shutdown({ cancelFutures: true }) while adds are on their way leaves no job in Redis', async () => {
     const ex = new BullMQExecutor({ connection: server.url, queue: 'bye' });
     const first = ex.submit(add, 0, 0);
     await until(async () => (await redis.llen('bull:bye:wait')) === 1, 'the executor to be listening');
@@ -153,7 +133,7 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason.name === 'CancelledError')).to.equal(true);
     expect(await redis.llen('bull:bye:wait')).to.equal(0);
     const left = (await redis.keys('bull:bye:*')).filter((k) => !/:(meta|events|id|marker)$/.test(k));
-    expect(left, 'jobs or cancel flags left').to.deep.equal([]);
+    expect(left, 'jobs left').to.deep.equal([]);
   });
 
   it('the events loop finds an unreadable entry more than a page (1,000) past the last one read, and goes on', async () => {

@@ -45,8 +45,9 @@ export async function cancelJob(
   }
   await markCancelled(client, keys, id);
   const removed = mode === 'withdraw' && (await queue.remove(id)) === 1;
-  // Removed from the queue, it can never start; else its worker must hear of it.
-  if (!removed) await client.publish(keys.cancelChannel, id);
+  // Told even when removed: a run whose lock expired (BullMQ queued the job again, which
+  // this remove took) may still be going on some worker.
+  await client.publish(keys.cancelChannel, id);
   return removed;
 }
 
@@ -60,12 +61,59 @@ export function isCancelMark(data: unknown): boolean {
   return typeof data === 'object' && data !== null && (data as { rxfCancelled?: unknown }).rxfCancelled === 1;
 }
 
-/** Worker side: of the jobs `ids`, those whose data is a cancel mark now. */
+/** How soon marks that could not be read are read again. */
+const REREAD_MS = 500;
+
+/** Worker side: of the jobs `ids`, those whose data is a cancel mark now; rejects if any read failed. */
 export async function markedJobs(client: Redis, keys: QueueKeys, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
   const p = client.pipeline();
   for (const id of ids) p.hget(keys.job(id), 'data');
+  // A pipeline on a connection that is down resolves with an error per command.
   const replies = (await p.exec()) ?? [];
-  return ids.filter((_, i) => replies[i]?.[1] === CANCEL_MARK);
+  const failed = replies.find(([err]) => err);
+  if (failed || replies.length !== ids.length) throw failed?.[0] ?? new Error('Redis gave no reply to the mark reads');
+  return ids.filter((_, i) => replies[i]![1] === CANCEL_MARK);
+}
+
+/**
+ * Worker side: what reads the marks of the jobs running here after a dropped subscription.
+ * Each call asks for a read that starts after it; a read that fails (the connection it uses
+ * may come back later than the subscriber's) is tried again every REREAD_MS until it is
+ * done or `client` has ended.
+ *
+ * @example
+ * const reread = markRereader(commands, keys, () => running.ids(), (id) => running.stop(id, 'stop'), log);
+ * subscriber.on('ready', reread);
+ */
+export function markRereader(
+  client: Redis,
+  keys: QueueKeys,
+  running: () => string[],
+  stop: (id: string) => void,
+  report: (err: Error) => void,
+): () => void {
+  let asked = 0;
+  let done = 0;
+  let busy = false;
+  const loop = async () => {
+    busy = true;
+    while (done < asked && client.status !== 'end') {
+      const reading = asked;
+      try {
+        for (const id of await markedJobs(client, keys, running())) stop(id);
+        done = reading;
+      } catch (err) {
+        report(err as Error);
+        await new Promise((resolve) => setTimeout(resolve, REREAD_MS).unref());
+      }
+    }
+    busy = false;
+  };
+  return () => {
+    asked++;
+    if (!busy) void loop();
+  };
 }
 
 /**

@@ -11,6 +11,9 @@ import type { Janitor } from './janitor.js';
 import type { QueueKeys } from './names.js';
 import type { CancelMode, RemoteChunk } from './remote-chunk.js';
 
+/** How long shutdown waits for Redis to take the last deletes. */
+const FINAL_FLUSH_MS = 3000;
+
 export class Cancels {
   /** Jobs cancelled while they may run (marked, not removed): deleted when they finish. */
   readonly #stopping = new Set<string>();
@@ -65,9 +68,15 @@ export class Cancels {
     for (const [chunk, mode] of later) this.send(chunk, mode);
   }
 
-  /** Deletes the finished jobs that wait to be, once; resolves when that is done. */
+  /**
+   * Deletes the finished jobs that wait to be, once; resolves when that is done, or after
+   * FINAL_FLUSH_MS when Redis does not answer (those jobs then expire on their own).
+   */
   async flush(): Promise<void> {
-    await this.janitor.flush();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, FINAL_FLUSH_MS)));
+    await Promise.race([this.janitor.flush(), late]);
+    clearTimeout(timer);
     this.janitor.close();
   }
 

@@ -32,7 +32,10 @@ export class Janitor {
     else this.#timer ??= setTimeout(() => this.flush(), DELAY_MS);
   }
 
-  /** Deletes what is waiting now; resolves when it is done, or when Redis refused (then it tries again later). */
+  /**
+   * Deletes what is waiting now; resolves when it is done, or when Redis refused (then it
+   * tries again later). While Redis is away that can take as long as it is away.
+   */
   flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -48,14 +51,13 @@ export class Janitor {
     if (failed.length > 0) p.zrem(this.keys.failed, ...failed);
     // Only the job hash: our jobs have no other keys (their workers never call job.log()).
     p.del(...completed.map(this.keys.job), ...failed.map(this.keys.job));
-    this.#running = p.exec().then(
-      () => undefined,
-      () => {
-        this.#completed.push(...completed);
-        this.#failed.push(...failed);
-        this.#later();
-      },
-    );
+    const again = () => {
+      this.#completed.push(...completed);
+      this.#failed.push(...failed);
+      this.#later();
+    };
+    // A pipeline on a connection that drops resolves with an error per command.
+    this.#running = p.exec().then((replies) => void (replies?.some(([err]) => err) && again()), again);
     return this.#running;
   }
 

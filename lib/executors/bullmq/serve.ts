@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ThreadPoolExecutor } from '../thread-pool.js';
 import type { AllowList } from './allow-list.js';
-import { isCancelMark, listenForCancels, markedJobs } from './cancel-channel.js';
+import { isCancelMark, listenForCancels, markRereader } from './cancel-channel.js';
 import { encodeProgress, type JobData, type JobOutcome } from './codec.js';
 import { checkJob } from './job-data.js';
 import { handBack } from './hand-back.js';
@@ -91,11 +91,13 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   };
 
   // After a dropped subscription, the jobs running here may have missed their message.
-  const readMarks = () =>
-    void markedJobs(commands, keys, running.ids()).then(
-      (ids) => ids.forEach((jobId) => running.stop(jobId, 'stop')),
-      report,
-    );
+  const readMarks = markRereader(
+    commands,
+    keys,
+    () => running.ids(),
+    (jobId) => running.stop(jobId, 'stop'),
+    report,
+  );
   await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode), readMarks);
   const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
     connection: blocking,

@@ -1,0 +1,78 @@
+/**
+ * What waits for a connection to come back, and goes once it is: deletes of finished jobs
+ * (host), and the read of cancel marks after a worker's subscription dropped, when the
+ * connection that reads them is back later than the subscriber's.
+ */
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { markCancelled, markRereader } from '../../lib/executors/bullmq/cancel-channel.js';
+import { Janitor } from '../../lib/executors/bullmq/janitor.js';
+import { queueKeys } from '../../lib/executors/bullmq/names.js';
+import { RedisServer } from './redis-server.js';
+import { until } from './cluster.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('BullMQ: what waits for a connection to come back', function () {
+  this.timeout(30_000);
+  let server: RedisServer;
+  let redis: Redis;
+  before(async () => {
+    server = await RedisServer.start();
+    redis = new Redis(server.url);
+  });
+  after(async () => {
+    redis.disconnect();
+    await server.dispose();
+  });
+
+  it('finished jobs whose deletion came while the connection was down are deleted once it is up', async () => {
+    const keys = queueKeys('janitor');
+    const client = new Redis(server.url, { lazyConnect: true }); // not connected yet: as during an outage
+    const janitor = new Janitor(client, keys);
+    try {
+      await redis.hset(keys.job('j1'), 'timestamp', Date.now());
+      await redis.zadd(keys.completed, Date.now(), 'j1');
+      janitor.finished('j1', 'completed');
+      await sleep(200);
+      expect(await redis.exists(keys.job('j1')), 'kept while Redis cannot be told').to.equal(1);
+      await client.connect();
+      await until(async () => (await redis.exists(keys.job('j1'))) === 0, 'the job deleted once Redis answers', 5000);
+      expect(await redis.zcard(keys.completed)).to.equal(0);
+    } finally {
+      janitor.close();
+      client.disconnect();
+    }
+  });
+
+  it('the marks of running jobs are read once the connection that reads them is back, however late', async () => {
+    const keys = queueKeys('marks');
+    for (const id of ['a', 'b']) await redis.hset(keys.job(id), 'timestamp', Date.now(), 'data', '{"t":"x"}');
+    await markCancelled(redis, keys, 'b'); // cancelled while the worker's subscription was down
+    // The worker's command connection (no offline queue, as the worker's own), dropped and
+    // back only 1.5 s later.
+    const client = new Redis(server.url, { enableOfflineQueue: false, retryStrategy: () => 1500 });
+    client.on('error', () => {});
+    await new Promise((resolve) => client.once('ready', resolve));
+    client.disconnect(true);
+    const stopped: string[] = [];
+    const errors: Error[] = [];
+    const reread = markRereader(
+      client,
+      keys,
+      () => ['a', 'b'],
+      (id) => stopped.push(id),
+      (err) => errors.push(err),
+    );
+    try {
+      reread(); // the subscription is back
+      await sleep(700);
+      expect(stopped, 'nothing read while the connection is down').to.deep.equal([]);
+      expect(errors.length, 'the failed reads are reported').to.be.greaterThan(0);
+      await until(async () => stopped.length > 0, 'the marked job stopped', 5000);
+      expect(stopped).to.deep.equal(['b']);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
