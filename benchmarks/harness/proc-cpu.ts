@@ -13,7 +13,8 @@ export function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     // Fields after the command name, which may itself hold spaces: utime and stime are 14 and 15.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
   } catch {
     return NaN;
