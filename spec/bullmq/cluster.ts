@@ -164,3 +164,23 @@ export async function until(predicate: () => Promise<boolean>, what: string, tim
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A redis-server of the describe block's own, and a client to it: for specs that need no workers. */
+export interface OwnRedis {
+  readonly server: RedisServer;
+  readonly redis: Redis;
+}
+
+/** Declares the hooks; read `server` and `redis` inside the tests. */
+export function useRedisServer(): OwnRedis {
+  const own = {} as { server: RedisServer; redis: Redis };
+  before(async () => {
+    own.server = await RedisServer.start();
+    own.redis = new Redis(own.server.url);
+  });
+  after(async () => {
+    own.redis.disconnect();
+    await own.server.dispose();
+  });
+  return own;
+}

@@ -15,8 +15,7 @@ import { queueKeys } from '../../lib/executors/bullmq/names.js';
 import { Outbox } from '../../lib/executors/bullmq/outbox.js';
 import { RemoteChunk, type ChunkHost } from '../../lib/executors/bullmq/remote-chunk.js';
 import { add } from './remote-tasks.js';
-import { RedisServer } from './redis-server.js';
-import { until } from './cluster.js';
+import { until, useRedisServer } from './cluster.js';
 
 /**
  * A script that keeps Redis busy for 100 ms, then answers. Padded past Redis's 16 KB read so
@@ -33,29 +32,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing behind', function () {
   this.timeout(60_000);
-  let server: RedisServer;
-  let redis: Redis;
-  before(async () => {
-    server = await RedisServer.start();
-    redis = new Redis(server.url);
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.dispose();
-  });
+  const own = useRedisServer();
 
   /** Ids of the connections named `name` (CLIENT LIST), to see one dropped and remade. */
   const connectionIds = async (name: string) =>
-    ((await redis.client('LIST')) as string)
+    ((await own.redis.client('LIST')) as string)
       .split('\n')
       .filter((line) => line.includes(`name=${name} `))
       .map((line) => /(?:^| )id=(\d+)/.exec(line)?.[1]);
 
   it('a host busy for 3.5 s in synchronous code keeps its connection to a healthy Redis', async () => {
-    const ex = new BullMQExecutor({ connection: server.url, queue: 'busy' });
+    const ex = new BullMQExecutor({ connection: own.server.url, queue: 'busy' });
     try {
       ex.submit(add, 1, 1); // no worker: it waits, and the executor is listening
-      await until(async () => (await redis.llen('bull:busy:wait')) === 1, 'the job to be queued');
+      await until(async () => (await own.redis.llen('bull:busy:wait')) === 1, 'the job to be queued');
       const before = await connectionIds('rxjs-futures:busy:executor');
       const end = Date.now() + 3500;
       while (Date.now() < end); // the watchdog's ticks are late; its PING's answer waits unread
@@ -67,7 +57,7 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
   });
 
   it('a PING queued for seconds behind other answers on its connection (a burst of adds) keeps that connection', async () => {
-    const client = new Redis(server.url);
+    const client = new Redis(own.server.url);
     client.on('error', () => {});
     let closed = 0;
     client.on('close', () => closed++);
@@ -86,9 +76,9 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
   });
 
   it('an add refused by a closing connection while Redis answers is sent again, not failed after the grace', async () => {
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    const client = new Redis(own.server.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     const queue = new Queue('refused', { connection: client });
-    const link = new RedisLink(client, server.url, { up: () => {}, down: () => {} });
+    const link = new RedisLink(client, own.server.url, { up: () => {}, down: () => {} });
     try {
       await queue.waitUntilReady();
       let refusedOnce = false;
@@ -122,24 +112,24 @@ describe('BullMQ executor: no false alarms, and a shutdown that leaves nothing b
   });
 
   it('shutdown({ cancelFutures: true }) while adds are on their way leaves no job in Redis', async () => {
-    const ex = new BullMQExecutor({ connection: server.url, queue: 'bye' });
+    const ex = new BullMQExecutor({ connection: own.server.url, queue: 'bye' });
     const first = ex.submit(add, 0, 0);
-    await until(async () => (await redis.llen('bull:bye:wait')) === 1, 'the executor to be listening');
+    await until(async () => (await own.redis.llen('bull:bye:wait')) === 1, 'the executor to be listening');
     expect(first.cancel()).to.equal(true);
     const futures = Array.from({ length: 200 }, (_, i) => ex.submit(add, i, 1));
     await new Promise((resolve) => setImmediate(resolve)); // the addBulk is out
     await ex.shutdown({ cancelFutures: true });
     const outcomes = await Promise.allSettled(futures.map((f) => f.result()));
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason.name === 'CancelledError')).to.equal(true);
-    expect(await redis.llen('bull:bye:wait')).to.equal(0);
-    const left = (await redis.keys('bull:bye:*')).filter((k) => !/:(meta|events|id|marker)$/.test(k));
+    expect(await own.redis.llen('bull:bye:wait')).to.equal(0);
+    const left = (await own.redis.keys('bull:bye:*')).filter((k) => !/:(meta|events|id|marker)$/.test(k));
     expect(left, 'jobs left').to.deep.equal([]);
   });
 
   it('the events loop finds an unreadable entry more than a page (1,000) past the last one read, and goes on', async () => {
     const keys = queueKeys('pages');
-    const client = new Redis(server.url);
-    const blocking = new Redis(server.url, { maxRetriesPerRequest: null });
+    const client = new Redis(own.server.url);
+    const blocking = new Redis(own.server.url, { maxRetriesPerRequest: null });
     let last = '0-0';
     let restarts = 0;
     const finished: string[] = [];

@@ -8,37 +8,31 @@ import { Redis } from 'ioredis';
 import { markCancelled, markRereader } from '../../lib/executors/bullmq/cancel-channel.js';
 import { Janitor } from '../../lib/executors/bullmq/janitor.js';
 import { queueKeys } from '../../lib/executors/bullmq/names.js';
-import { RedisServer } from './redis-server.js';
-import { until } from './cluster.js';
+import { until, useRedisServer } from './cluster.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('BullMQ: what waits for a connection to come back', function () {
   this.timeout(30_000);
-  let server: RedisServer;
-  let redis: Redis;
-  before(async () => {
-    server = await RedisServer.start();
-    redis = new Redis(server.url);
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.dispose();
-  });
+  const own = useRedisServer();
 
   it('finished jobs whose deletion came while the connection was down are deleted once it is up', async () => {
     const keys = queueKeys('janitor');
-    const client = new Redis(server.url, { lazyConnect: true }); // not connected yet: as during an outage
+    const client = new Redis(own.server.url, { lazyConnect: true }); // not connected yet: as during an outage
     const janitor = new Janitor(client, keys);
     try {
-      await redis.hset(keys.job('j1'), 'timestamp', Date.now());
-      await redis.zadd(keys.completed, Date.now(), 'j1');
+      await own.redis.hset(keys.job('j1'), 'timestamp', Date.now());
+      await own.redis.zadd(keys.completed, Date.now(), 'j1');
       janitor.finished('j1', 'completed');
       await sleep(200);
-      expect(await redis.exists(keys.job('j1')), 'kept while Redis cannot be told').to.equal(1);
+      expect(await own.redis.exists(keys.job('j1')), 'kept while Redis cannot be told').to.equal(1);
       await client.connect();
-      await until(async () => (await redis.exists(keys.job('j1'))) === 0, 'the job deleted once Redis answers', 5000);
-      expect(await redis.zcard(keys.completed)).to.equal(0);
+      await until(
+        async () => (await own.redis.exists(keys.job('j1'))) === 0,
+        'the job deleted once Redis answers',
+        5000,
+      );
+      expect(await own.redis.zcard(keys.completed)).to.equal(0);
     } finally {
       janitor.close();
       client.disconnect();
@@ -47,11 +41,11 @@ describe('BullMQ: what waits for a connection to come back', function () {
 
   it('the marks of running jobs are read once the connection that reads them is back, however late', async () => {
     const keys = queueKeys('marks');
-    for (const id of ['a', 'b']) await redis.hset(keys.job(id), 'timestamp', Date.now(), 'data', '{"t":"x"}');
-    await markCancelled(redis, keys, 'b'); // cancelled while the worker's subscription was down
+    for (const id of ['a', 'b']) await own.redis.hset(keys.job(id), 'timestamp', Date.now(), 'data', '{"t":"x"}');
+    await markCancelled(own.redis, keys, 'b'); // cancelled while the worker's subscription was down
     // The worker's command connection (no offline queue, as the worker's own), dropped and
     // back only 1.5 s later.
-    const client = new Redis(server.url, { enableOfflineQueue: false, retryStrategy: () => 1500 });
+    const client = new Redis(own.server.url, { enableOfflineQueue: false, retryStrategy: () => 1500 });
     client.on('error', () => {});
     await new Promise((resolve) => client.once('ready', resolve));
     client.disconnect(true);
