@@ -27,6 +27,8 @@ const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 3 : 7;
 const VALUES = quick ? 200_000 : 1_000_000;
 const MEMORY_MS = quick ? 3_000 : 10_000;
+/** The young-generation cap of the variant that shows where the growth is. */
+const YOUNG_MB = 8;
 /** The same consumption before the memory baseline is taken (see memory()). */
 const WARM_MS = quick ? 1_000 : 2_000;
 
@@ -129,7 +131,7 @@ async function memory(source: () => Observable<{ i: number }>): Promise<Growth> 
 }
 
 /** Runs one memory measurement in a fresh process (no heap left over from the rounds above). */
-async function inChild(what: 'pool' | 'floor'): Promise<Growth> {
+async function inChild(what: 'pool' | 'pool-young-8' | 'floor'): Promise<Growth> {
   const child = spawnProcess(
     process.execPath,
     ['--expose-gc', fileURLToPath(import.meta.url), '--memory', what, ...(quick ? ['--quick'] : [])],
@@ -144,13 +146,17 @@ async function inChild(what: 'pool' | 'floor'): Promise<Growth> {
   return JSON.parse(out.trim().split('\n').at(-1)!) as Growth;
 }
 
-/** The child's side: `--memory pool` streams from a worker, `--memory floor` from the main thread. */
+/**
+ * The child's side: `--memory pool` streams from a worker, `--memory pool-young-8` from a
+ * worker whose young generation is capped at 8 MB, `--memory floor` from the main thread.
+ */
 async function memoryChild(what: string): Promise<void> {
   if (what === 'floor') {
     console.log(JSON.stringify(await memory(() => from(hostForever()))));
     return;
   }
-  const ex = new ThreadPoolExecutor({ maxWorkers: 2, minWorkers: 2 });
+  const young = what === 'pool-young-8' ? { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } } : {};
+  const ex = new ThreadPoolExecutor({ maxWorkers: 2, minWorkers: 2, ...young });
   await ex.submit(inc, 1); // started, with the task module imported
   console.log(JSON.stringify(await memory(() => fromTaskStream(ex, forever))));
   await ex.shutdown();
@@ -181,6 +187,7 @@ async function main(): Promise<void> {
   await Thread.terminate(threadsWorker as never);
   await Promise.all([ex.shutdown(), one.shutdown()]);
   const mem = await inChild('pool');
+  const capped = await inChild('pool-young-8');
   const floor = await inChild('floor');
 
   const m = machine();
@@ -199,6 +206,7 @@ async function main(): Promise<void> {
 | fromTaskStream ÷ threads.js | ${(median(th) / median(rf)).toFixed(1)}× | ≥ 5× |
 | memory: infinite generator, slow subscriber (50 µs of allocation-free work per value) for ${MEMORY_MS / 1000} s: peak RSS growth after ${WARM_MS / 1000} s of the same consumption | ${mem.growthMB.toFixed(1)} MB (${mem.values.toLocaleString('en-US')} values in all) | < 10 MB |
 | the same, from a forced GC before the warm-up (V8 regrows its young generation) | ${mem.coldMB.toFixed(1)} MB | — |
+| the same, the workers' young generation capped (\`resourceLimits: { maxYoungGenerationSizeMb: ${YOUNG_MB} }\`): where the growth is | ${capped.growthMB.toFixed(1)} MB | — |
 | the floor: the same generator on the main thread, same subscriber (\`from(generator)\`): after the warm-up / from the GC | ${floor.growthMB.toFixed(1)} MB / ${floor.coldMB.toFixed(1)} MB (${floor.values.toLocaleString('en-US')} values) | — |
 `;
   writeFileSync(path.join(resultsDir, quick ? 'streaming-partial.md' : 'streaming.md'), md);
