@@ -44,8 +44,8 @@ describe('BullMQ: what waits for a connection to come back', function () {
     for (const id of ['a', 'b']) await own.redis.hset(keys.job(id), 'timestamp', Date.now(), 'data', '{"t":"x"}');
     await markCancelled(own.redis, keys, 'b'); // cancelled while the worker's subscription was down
     // The worker's command connection (no offline queue, as the worker's own), dropped and
-    // back only 1.5 s later.
-    const client = new Redis(own.server.url, { enableOfflineQueue: false, retryStrategy: () => 1500 });
+    // back only 3 s later.
+    const client = new Redis(own.server.url, { enableOfflineQueue: false, retryStrategy: () => 3000 });
     client.on('error', () => {});
     await new Promise((resolve) => client.once('ready', resolve));
     client.disconnect(true);
@@ -63,7 +63,7 @@ describe('BullMQ: what waits for a connection to come back', function () {
       await sleep(700);
       expect(stopped, 'nothing read while the connection is down').to.deep.equal([]);
       expect(errors.length, 'the failed reads are reported').to.be.greaterThan(0);
-      await until(async () => stopped.length > 0, 'the marked job stopped', 5000);
+      await until(async () => stopped.length > 0, 'the marked job stopped', 10_000);
       expect(stopped).to.deep.equal(['b']);
     } finally {
       client.disconnect();
