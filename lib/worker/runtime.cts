@@ -339,6 +339,6 @@ function die(err: unknown): never {
 // should know it was an exit call and not a kill from outside.
 function exiting(code: number | undefined, call?: string): void {
   sendPartial();
-  queueMessage(call === undefined ? { k: 'exit', code } : { k: 'exit', code, call });
+  queueMessage({ k: 'exit', code, call });
   flush();
 }

@@ -14,6 +14,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { execAll } from './connection.js';
 import type { QueueKeys } from './names.js';
 import type { CancelMode } from './remote-chunk.js';
 
@@ -69,11 +70,8 @@ export async function markedJobs(client: Redis, keys: QueueKeys, ids: readonly s
   if (ids.length === 0) return [];
   const p = client.pipeline();
   for (const id of ids) p.hget(keys.job(id), 'data');
-  // A pipeline on a connection that is down resolves with an error per command.
-  const replies = (await p.exec()) ?? [];
-  const failed = replies.find(([err]) => err);
-  if (failed || replies.length !== ids.length) throw failed?.[0] ?? new Error('Redis gave no reply to the mark reads');
-  return ids.filter((_, i) => replies[i]![1] === CANCEL_MARK);
+  const data = await execAll(p);
+  return ids.filter((_, i) => data[i] === CANCEL_MARK);
 }
 
 /**

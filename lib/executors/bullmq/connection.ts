@@ -3,7 +3,7 @@
  * cannot load ioredis on its own, and each role needs its own settings), and name where they
  * point without the password, for error messages.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 
 /** `'redis://host:port'` (or `rediss://`, with user and password) or ioredis options. */
 export type Connection = string | RedisOptions;
@@ -46,6 +46,21 @@ export function describeConnection(connection: Connection): string {
   }
   if (connection.path) return connection.path;
   return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
+}
+
+/**
+ * Runs a pipeline and gives its values in order; rejects when any command failed. ioredis
+ * resolves a pipeline on a connection that is down with an error per command, which a caller
+ * that reads only the values would take for answers.
+ *
+ * @example
+ * const [a, b] = await execAll(client.pipeline().hget(key, 'a').hget(key, 'b'));
+ */
+export async function execAll(pipeline: ChainableCommander): Promise<unknown[]> {
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([err]) => err);
+  if (failed) throw failed[0];
+  return replies.map(([, value]) => value);
 }
 
 /** Closes a client: QUIT when connected (pending replies arrive first), else drop it at once. */

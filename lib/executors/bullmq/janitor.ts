@@ -6,6 +6,7 @@
  * go once it answers (jobs it never deletes expire after KEEP_FINISHED_S).
  */
 import type { Redis } from 'ioredis';
+import { execAll } from './connection.js';
 import type { QueueKeys } from './names.js';
 
 const BATCH = 500;
@@ -56,8 +57,7 @@ export class Janitor {
       this.#failed.push(...failed);
       this.#later();
     };
-    // A pipeline on a connection that drops resolves with an error per command.
-    this.#running = p.exec().then((replies) => void (replies?.some(([err]) => err) && again()), again);
+    this.#running = execAll(p).then(() => undefined, again);
     return this.#running;
   }
 

@@ -29,13 +29,12 @@ export function watchPings(client: Redis, everyMs: number, limitMs: number, sile
     Math.max(sentAt === undefined ? 0 : now - sentAt, downSince === undefined ? 0 : now - downSince);
   const timer = setInterval(() => {
     const now = Date.now();
-    // A late tick means this process was busy: an answer may be waiting unread in the
-    // socket (timers run before I/O), so the ping that is out gets a fresh chance.
-    if (now - lastTick > 2 * everyMs && sentAt !== undefined) sentAt = now;
-    lastTick = now;
-    // Answers arrived since the last tick: Redis is there, the ping is only queued behind them.
     const read = bytesRead(client);
-    if (read !== lastRead && sentAt !== undefined) sentAt = now;
+    // The ping that is out gets a fresh chance after a late tick (this process was busy: an
+    // answer may wait unread in the socket, as timers run before I/O), or when answers came
+    // since the last tick (Redis is there; the ping is only queued behind them).
+    if (sentAt !== undefined && (now - lastTick > 2 * everyMs || read !== lastRead)) sentAt = now;
+    lastTick = now;
     lastRead = read;
     if (client.status === 'ready') downSince = undefined;
     else downSince ??= now;
