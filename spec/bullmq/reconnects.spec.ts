@@ -1,7 +1,8 @@
 /**
  * What waits for a connection to come back, and goes once it is: deletes of finished jobs
  * (host), and the read of cancel marks after a worker's subscription dropped, when the
- * connection that reads them is back later than the subscriber's.
+ * connection that reads them is back later than the subscriber's, or the job started just
+ * after that read.
  */
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -59,12 +60,50 @@ describe('BullMQ: what waits for a connection to come back', function () {
       (err) => errors.push(err),
     );
     try {
-      reread(); // the subscription is back
+      reread.resubscribed(); // the subscription is back
       await sleep(700);
       expect(stopped, 'nothing read while the connection is down').to.deep.equal([]);
       expect(errors.length, 'the failed reads are reported').to.be.greaterThan(0);
       await until(async () => stopped.length > 0, 'the marked job stopped', 10_000);
       expect(stopped).to.deep.equal(['b']);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('a job that starts just after the marks were re-read has its own mark read; in normal running no job costs a read', async () => {
+    const keys = queueKeys('late');
+    for (const id of ['a', 'c']) await own.redis.hset(keys.job(id), 'timestamp', Date.now(), 'data', '{"t":"x"}');
+    const client = new Redis(own.server.url, { enableOfflineQueue: false });
+    await new Promise((resolve) => client.once('ready', resolve));
+    let reads = 0;
+    const pipeline = client.pipeline.bind(client);
+    client.pipeline = ((...args: Parameters<typeof pipeline>) => (
+      reads++,
+      pipeline(...args)
+    )) as typeof client.pipeline;
+    const running = ['a'];
+    const stopped: string[] = [];
+    const marks = markRereader(
+      client,
+      keys,
+      () => running,
+      (id) => stopped.push(id),
+      () => {},
+    );
+    try {
+      marks.started(); // no subscription has come back: nothing to read
+      await sleep(200);
+      expect(reads, 'no read for a job started in normal running').to.equal(0);
+
+      marks.resubscribed();
+      await until(async () => reads === 1, 'the re-read after the resubscription', 5000);
+      // Job c was fetched before its mark was written, and reaches its processor only now.
+      await markCancelled(own.redis, keys, 'c');
+      running.push('c');
+      marks.started();
+      await until(async () => stopped.length > 0, 'the late job stopped', 5000);
+      expect(stopped).to.deep.equal(['c']);
     } finally {
       client.disconnect();
     }

@@ -10,7 +10,7 @@
  * job fetched after the mark never starts its task, whether or not its worker heard the
  * message, and that costs the worker nothing per job: no read of its own before each start.
  * A worker whose subscription dropped (and may have missed messages) reads the marks of the
- * jobs it runs once it is subscribed again.
+ * jobs it runs once it is subscribed again, and of those that start soon after.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -64,6 +64,13 @@ export function isCancelMark(data: unknown): boolean {
 
 /** How soon marks that could not be read are read again. */
 const REREAD_MS = 500;
+/**
+ * How long after a resubscription a job that starts has its mark read too: it may have been
+ * fetched before the subscription came back (and before its mark was written) and reach its
+ * processor only after the re-read, which then did not see it. BullMQ calls the processor
+ * right after the fetch, so this is far longer than that gap can be.
+ */
+const LATE_START_MS = 10_000;
 
 /** Worker side: of the jobs `ids`, those whose data is a cancel mark now; rejects if any read failed. */
 export async function markedJobs(client: Redis, keys: QueueKeys, ids: readonly string[]): Promise<string[]> {
@@ -74,15 +81,23 @@ export async function markedJobs(client: Redis, keys: QueueKeys, ids: readonly s
   return ids.filter((_, i) => data[i] === CANCEL_MARK);
 }
 
+/** Worker side: reads the marks of the jobs running here when stop messages may have been missed. */
+export interface MarkRereader {
+  /** The subscription is back after its connection dropped: messages may have been missed. */
+  resubscribed(): void;
+  /** A job was registered as running here: read its mark too if the subscription came back moments ago. */
+  started(): void;
+}
+
 /**
  * Worker side: what reads the marks of the jobs running here after a dropped subscription.
- * Each call asks for a read that starts after it; a read that fails (the connection it uses
- * may come back later than the subscriber's) is tried again every REREAD_MS until it is
- * done or `client` has ended.
+ * Each request asks for a read that starts after it (requests while one is out share the
+ * next read); a read that fails (the connection it uses may come back later than the
+ * subscriber's) is tried again every REREAD_MS until it is done or `client` has ended.
  *
  * @example
- * const reread = markRereader(commands, keys, () => running.ids(), (id) => running.stop(id, 'stop'), log);
- * subscriber.on('ready', reread);
+ * const marks = markRereader(commands, keys, () => running.ids(), (id) => running.stop(id, 'stop'), log);
+ * subscriber.on('ready', () => marks.resubscribed());
  */
 export function markRereader(
   client: Redis,
@@ -90,10 +105,11 @@ export function markRereader(
   running: () => string[],
   stop: (id: string) => void,
   report: (err: Error) => void,
-): () => void {
+): MarkRereader {
   let asked = 0;
   let done = 0;
   let busy = false;
+  let resubscribedAt = -Infinity;
   const loop = async () => {
     busy = true;
     while (done < asked && client.status !== 'end') {
@@ -108,9 +124,18 @@ export function markRereader(
     }
     busy = false;
   };
-  return () => {
+  const read = () => {
     asked++;
     if (!busy) void loop();
+  };
+  return {
+    resubscribed() {
+      resubscribedAt = performance.now();
+      read();
+    },
+    started() {
+      if (performance.now() - resubscribedAt < LATE_START_MS) read();
+    },
   };
 }
 

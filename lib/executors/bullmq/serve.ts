@@ -79,6 +79,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     const task = o.tasks.get(data.t);
     if (!task) return { k: 'not-allowed', task: data.t, served: o.tasks.names };
     const run = running.register(job.id!);
+    marks.started();
     try {
       if (run.stopped === 'stop') return { k: 'cancelled' }; // its message came before the job
       // Progress travels as the job's progress (a Redis write and an event each): report sparingly.
@@ -91,14 +92,19 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   };
 
   // After a dropped subscription, the jobs running here may have missed their message.
-  const readMarks = markRereader(
+  const marks = markRereader(
     commands,
     keys,
     () => running.ids(),
     (jobId) => running.stop(jobId, 'stop'),
     report,
   );
-  await listenForCancels(subscriber, keys, (jobId, mode) => running.stop(jobId, mode), readMarks);
+  await listenForCancels(
+    subscriber,
+    keys,
+    (jobId, mode) => running.stop(jobId, mode),
+    () => marks.resubscribed(),
+  );
   const worker = new Worker<JobData, JobOutcome>(o.queue, process_, {
     connection: blocking,
     concurrency: o.concurrency,
