@@ -144,12 +144,21 @@ async function oursCpuMs(): Promise<number> {
 /** Whose CPU the submit scenario counts: where a trivial job's cost goes. */
 const pids: Record<string, number | undefined> = { host: process.pid, redis: server.pid };
 const cpu = { ours: [] as Record<string, number>[], bare: [] as Record<string, number>[] };
-/** Runs a submit measurement and records the CPU µs per job of each process (the workers summed). */
+const switches = { ours: [] as Record<string, number>[], bare: [] as Record<string, number>[] };
+/**
+ * Runs a submit measurement and records the CPU µs and the context switches per job of each
+ * process (the workers summed).
+ */
 async function counted(side: 'ours' | 'bare', run: () => Promise<number>): Promise<number> {
   const each = Object.fromEntries(workers.map((w, i) => [`w${i}`, w.pid]));
-  const { result, perUnit } = await cpuPerUnit({ ...pids, ...each }, JOBS, run);
-  const workersUs = workers.reduce((sum, _, i) => sum + perUnit[`w${i}`]!, 0);
-  cpu[side].push({ host: perUnit.host!, workers: workersUs, redis: perUnit.redis! });
+  const { result, perUnit, switchesPerUnit } = await cpuPerUnit({ ...pids, ...each }, JOBS, run);
+  const byRole = (per: Record<string, number>) => ({
+    host: per.host!,
+    workers: workers.reduce((sum, _, i) => sum + per[`w${i}`]!, 0),
+    redis: per.redis!,
+  });
+  cpu[side].push(byRole(perUnit));
+  switches[side].push(byRole(switchesPerUnit));
   return result;
 }
 
@@ -196,12 +205,12 @@ const ratios = {
   trip: m.oursTrip / m.bareTrip,
   cpu: m.serialCpu / m.oursCpu,
 };
-/** Median CPU µs per job, per process, as "host 87, workers 146, redis 110 (343 in all)". */
-const cpuLine = (rows: Record<string, number>[]) => {
+/** Medians per job, per process, as "host 87, workers 146, redis 110 (343 in all)". */
+const perJobLine = (rows: Record<string, number>[], digits: number) => {
   const m = (k: string) => median(rows.map((row) => row[k]!));
   const parts = ['host', 'workers', 'redis'].map((k) => [k, m(k)] as const);
   if (parts.some(([, v]) => Number.isNaN(v))) return 'not measured (no /proc)';
-  return `${parts.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')} (${parts.reduce((a, [, v]) => a + v, 0).toFixed(0)} in all)`;
+  return `${parts.map(([k, v]) => `${k} ${v.toFixed(digits)}`).join(', ')} (${parts.reduce((a, [, v]) => a + v, 0).toFixed(digits)} in all)`;
 };
 const ok = (pass: boolean) => (pass ? 'met' : '**not met**');
 const info = machine();
@@ -225,7 +234,9 @@ map ${r.oursMap.map((x) => fmtNum(x)).join(', ')} items/s; round trip ${r.oursTr
 CPU ${r.oursCpu.map((x) => x.toFixed(0)).join(', ')} ms, serial ${r.serialCpu.map((x) => x.toFixed(0)).join(', ')} ms.
 
 CPU time per trivial job in the \`submit\` check, µs (medians of the rounds; /proc, all threads of each process):
-rxjs-futures ${cpuLine(cpu.ours)}; bare BullMQ ${cpuLine(cpu.bare)}.
+rxjs-futures ${perJobLine(cpu.ours, 0)}; bare BullMQ ${perJobLine(cpu.bare, 0)}.
+Context switches per job in the same check (a thread that slept and was woken, or was preempted):
+rxjs-futures ${perJobLine(switches.ours, 2)}; bare BullMQ ${perJobLine(switches.bare, 2)}.
 
 This machine has ${info.cores} cores shared by Redis, the two worker processes and this process (and any other work on it: see the load), so absolute figures are low; the ratios are what the run compares.
 `;
