@@ -207,8 +207,7 @@ const ratios = {
 };
 /** Medians per job, per process, as "host 87, workers 146, redis 110 (343 in all)". */
 const perJobLine = (rows: Record<string, number>[], digits: number) => {
-  const m = (k: string) => median(rows.map((row) => row[k]!));
-  const parts = ['host', 'workers', 'redis'].map((k) => [k, m(k)] as const);
+  const parts = ['host', 'workers', 'redis'].map((k) => [k, median(rows.map((row) => row[k]!))] as const);
   if (parts.some(([, v]) => Number.isNaN(v))) return 'not measured (no /proc)';
   return `${parts.map(([k, v]) => `${k} ${v.toFixed(digits)}`).join(', ')} (${parts.reduce((a, [, v]) => a + v, 0).toFixed(digits)} in all)`;
 };

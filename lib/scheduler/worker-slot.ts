@@ -315,7 +315,7 @@ export class WorkerSlot {
     this.#crash ??= { reason, error }; // the first report is the cause
   }
 
-  /** The worker reported a process.exit(code) call. */
+  /** The worker reported that its task ends it: process.exit(code), or `call` (a browser's self.close()). */
   noteExitCall(code: number | undefined, call: string | undefined): void {
     this.#exitCall = { code, call };
   }
